@@ -1,0 +1,94 @@
+"""The one error tree of cxpulse.
+
+Every error a user can meet is a subclass of :class:`CxPulseError`, and its
+message says where the problem is (file, line, key) and what to do about it.
+Only the CLI catches them: it prints the message as one line on stderr and
+exits with code 1. Library exceptions (tweepy, prawcore, httpx, SQLAlchemy,
+...) are mapped to these at the boundary where they happen.
+
+::
+
+    CxPulseError
+    ├── ConfigError            config.toml (or a flag/env override) is wrong
+    │   └── SecretMissing      a { env = "NAME" } reference names an unset variable
+    ├── QueryError             a brand or search query does not parse
+    ├── InputError             an imported file or row is unusable
+    ├── SourceError            a source could not collect
+    │   ├── UnknownSource      no source registered under that name
+    │   ├── AuthError          credentials refused
+    │   ├── RateLimited        the API said slow down; carries ``reset_at``
+    │   └── SourceUnavailable  network failure, 5xx, malformed response
+    ├── ClassifierError        the model or its heads cannot be used
+    └── StorageError           the results store cannot be opened or written
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+__all__ = [
+    "AuthError",
+    "ClassifierError",
+    "ConfigError",
+    "CxPulseError",
+    "InputError",
+    "QueryError",
+    "RateLimited",
+    "SecretMissing",
+    "SourceError",
+    "SourceUnavailable",
+    "StorageError",
+    "UnknownSource",
+]
+
+
+class CxPulseError(Exception):
+    """Base class of every error cxpulse reports to a user."""
+
+
+class ConfigError(CxPulseError):
+    """The configuration is invalid. The message names file, line and key."""
+
+
+class SecretMissing(ConfigError):
+    """A secret reference points at an environment variable that is not set."""
+
+
+class QueryError(CxPulseError):
+    """A brand query or search query could not be parsed."""
+
+
+class InputError(CxPulseError):
+    """An input file (or one of its rows) cannot be used."""
+
+
+class SourceError(CxPulseError):
+    """A source failed to collect mentions."""
+
+
+class UnknownSource(SourceError):
+    """No source type is registered under the requested name."""
+
+
+class AuthError(SourceError):
+    """The source refused our credentials."""
+
+
+class RateLimited(SourceError):
+    """The source asked us to slow down until ``reset_at`` (UTC), when known."""
+
+    def __init__(self, message: str, reset_at: datetime | None = None) -> None:
+        super().__init__(message)
+        self.reset_at = reset_at
+
+
+class SourceUnavailable(SourceError):
+    """The source could not be reached or answered with something unusable."""
+
+
+class ClassifierError(CxPulseError):
+    """The classifier model or one of its heads cannot be used."""
+
+
+class StorageError(CxPulseError):
+    """The results store cannot be opened, migrated or written."""

@@ -1,0 +1,33 @@
+"""Configuration: config.toml read once into typed settings.
+
+See ``docs/configuration.md`` for every key; the same text is the ``description``
+of each field in :mod:`cxpulse.config.schema`.
+"""
+
+from cxpulse.config.loader import DATABASE_URL_ENV, LoadedConfig, load_config, settings_from_data
+from cxpulse.config.locate import LineLocator, format_path
+from cxpulse.config.schema import (
+    BrandConfig,
+    DatabaseConfig,
+    PipelineConfig,
+    Schedule,
+    SecretRef,
+    Settings,
+    SourceConfig,
+)
+
+__all__ = [
+    "DATABASE_URL_ENV",
+    "BrandConfig",
+    "DatabaseConfig",
+    "LineLocator",
+    "LoadedConfig",
+    "PipelineConfig",
+    "Schedule",
+    "SecretRef",
+    "Settings",
+    "SourceConfig",
+    "format_path",
+    "load_config",
+    "settings_from_data",
+]

@@ -1,0 +1,244 @@
+"""Every setting of config.toml, declared once with its default and its help.
+
+The models are plain data: building them reads no file and no environment.
+:mod:`cxpulse.config.loader` reads the file, applies overrides and turns
+validation failures into :class:`~cxpulse.errors.ConfigError` messages that
+name the file, the line and the key.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from cxpulse.errors import QueryError
+from cxpulse.query import parse, require_positive
+from cxpulse.query.ast import Node
+from cxpulse.types import BrandQuery
+
+__all__ = [
+    "BrandConfig",
+    "DatabaseConfig",
+    "PipelineConfig",
+    "Schedule",
+    "SecretRef",
+    "Settings",
+    "SourceConfig",
+]
+
+_DURATION = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
+_DURATION_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SecretRef(_Strict):
+    """A secret kept out of the file: ``{ env = "NAME" }`` reads environment variable NAME."""
+
+    env: Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", description="Name of the environment variable that holds the secret.")]
+
+
+class DatabaseConfig(_Strict):
+    """``[database]``: where results are stored."""
+
+    url: str | SecretRef | None = Field(
+        default=None,
+        description=(
+            "SQLAlchemy URL of the results store. Default: sqlite:///cxpulse.db next to the config "
+            "file. PostgreSQL: postgresql+psycopg://user@host/db; put a URL with a password in the "
+            "environment: url = { env = \"CXPULSE_DATABASE_URL\" }."
+        ),
+    )
+
+
+class PipelineConfig(_Strict):
+    """``[pipeline]``: how collected mentions are prepared before they are stored."""
+
+    max_text_chars: int = Field(
+        default=20_000, ge=280, le=1_000_000,
+        description="Longer mention texts are cut to this many characters (a warning is logged).",
+    )
+    detect_language: bool = Field(
+        default=True,
+        description="Detect each mention's language when the source does not say it.",
+    )
+
+
+class Schedule(_Strict):
+    """When a source is collected by ``cxpulse run``: ``{ every = "15m" }`` or ``{ cron = "..." }``."""
+
+    every: str | None = Field(
+        default=None, description="Interval like 30s, 15m, 2h or 1d."
+    )
+    cron: str | None = Field(
+        default=None, description="Five-field crontab expression, e.g. \"0 */2 * * *\"."
+    )
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Schedule:
+        if (self.every is None) == (self.cron is None):
+            raise ValueError('give exactly one of every = "15m" or cron = "*/15 * * * *"')
+        if self.every is not None and not _DURATION.match(self.every):
+            raise ValueError(f"every = {self.every!r} is not a duration; write it like 30s, 15m, 2h or 1d")
+        if self.cron is not None and len(self.cron.split()) != 5:
+            raise ValueError(f"cron = {self.cron!r} needs five fields: minute hour day month weekday")
+        return self
+
+    @property
+    def every_seconds(self) -> int | None:
+        if self.every is None:
+            return None
+        match = _DURATION.match(self.every)
+        assert match is not None
+        return int(match.group(1)) * _DURATION_SECONDS[match.group(2)]
+
+
+class BrandConfig(_Strict):
+    """``[[brands]]``: one brand to listen for."""
+
+    name: str = Field(min_length=1, max_length=100, description="Brand name shown in results and digests.")
+    query: str = Field(
+        min_length=1,
+        description="What to listen for, in the cxpulse query language (docs/query-language.md).",
+    )
+    competitors: list[str] = Field(
+        default_factory=list,
+        description="Names of other [[brands]] entries that compete with this one (share of voice).",
+    )
+    languages: list[str] = Field(
+        default_factory=list,
+        description="ISO 639-1 codes to keep, e.g. [\"en\", \"es\"]; empty keeps every language.",
+    )
+
+    @field_validator("query")
+    @classmethod
+    def _query_parses(cls, value: str) -> str:
+        try:
+            require_positive(parse(value), value)
+        except QueryError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("languages")
+    @classmethod
+    def _language_codes(cls, value: list[str]) -> list[str]:
+        for code in value:
+            if not re.fullmatch(r"[a-z]{2,3}", code):
+                raise ValueError(f"{code!r} is not an ISO 639-1 language code like \"en\"")
+        return value
+
+    @property
+    def expression(self) -> Node:
+        return parse(self.query)
+
+    def as_query(self) -> BrandQuery:
+        """The typed brand query sources and the pipeline work with."""
+        return BrandQuery(
+            name=self.name,
+            query=self.query,
+            expression=self.expression,
+            competitors=tuple(self.competitors),
+            languages=tuple(self.languages),
+        )
+
+
+class SourceConfig(_Strict):
+    """``[[sources]]``: one place to collect from."""
+
+    type: str = Field(description="Source type; `cxpulse sources list` shows the installed ones.")
+    name: str | None = Field(
+        default=None,
+        pattern=r"^[a-z0-9][a-z0-9_.-]*$",
+        description="Unique name of this source (cursors and results use it). Default: the type.",
+    )
+    brands: list[str] = Field(
+        default_factory=list, description="Brands this source collects for; empty means all brands."
+    )
+    enabled: bool = Field(default=True, description="Set false to keep a source configured but idle.")
+    schedule: Schedule = Field(
+        default_factory=lambda: Schedule(every="15m"),
+        description="How often `cxpulse run` collects it (default every 15 minutes).",
+    )
+    options: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Options of the source type; `cxpulse sources list` says which it takes.",
+    )
+
+    @property
+    def instance_name(self) -> str:
+        return self.name or self.type
+
+
+class Settings(_Strict):
+    """The whole of config.toml."""
+
+    database: DatabaseConfig = Field(default_factory=DatabaseConfig, description="Results store.")
+    pipeline: PipelineConfig = Field(default_factory=PipelineConfig, description="Ingest pipeline.")
+    brands: list[BrandConfig] = Field(default_factory=list, description="Brands to listen for.")
+    sources: list[SourceConfig] = Field(default_factory=list, description="Sources to collect from.")
+
+    @model_validator(mode="after")
+    def _references(self) -> Settings:
+        names = [b.name for b in self.brands]
+        _no_duplicates(names, "brands", "name")
+        for i, brand in enumerate(self.brands):
+            for competitor in brand.competitors:
+                if competitor not in names or competitor == brand.name:
+                    raise _PathError(
+                        ("brands", i, "competitors"),
+                        f"competitor {competitor!r} is not another [[brands]] entry; "
+                        f"add it as a brand (known: {', '.join(names) or 'none'})",
+                    )
+        _no_duplicates([s.instance_name for s in self.sources], "sources", "name")
+        for i, source in enumerate(self.sources):
+            for brand_name in source.brands:
+                if brand_name not in names:
+                    raise _PathError(
+                        ("sources", i, "brands"),
+                        f"brand {brand_name!r} is not defined in [[brands]] "
+                        f"(known: {', '.join(names) or 'none'})",
+                    )
+        return self
+
+    def brand(self, name: str) -> BrandConfig:
+        for brand in self.brands:
+            if brand.name == name:
+                return brand
+        known = ", ".join(b.name for b in self.brands) or "none configured"
+        from cxpulse.errors import ConfigError
+
+        raise ConfigError(f"unknown brand {name!r}; known brands: {known}")
+
+    def source(self, name: str) -> SourceConfig:
+        for source in self.sources:
+            if source.instance_name == name:
+                return source
+        known = ", ".join(s.instance_name for s in self.sources) or "none configured"
+        from cxpulse.errors import ConfigError
+
+        raise ConfigError(f"unknown source {name!r}; sources in config: {known}")
+
+    def brands_for(self, source: SourceConfig) -> list[BrandConfig]:
+        if not source.brands:
+            return list(self.brands)
+        return [b for b in self.brands if b.name in source.brands]
+
+
+class _PathError(ValueError):
+    """A validation error that knows the exact key path it belongs to."""
+
+    def __init__(self, path: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+def _no_duplicates(values: list[str], table: str, key: str) -> None:
+    seen: dict[str, int] = {}
+    for i, value in enumerate(values):
+        if value in seen:
+            raise _PathError((table, i, key), f"{table} {value!r} is defined twice; names must be unique")
+        seen[value] = i

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from cxpulse.errors import SourceError
 from cxpulse.types import Batch, BrandQuery, Cursor, Mention
@@ -49,6 +49,18 @@ class DemoOptions(SourceOptions):
         description="Spread mentions over the last N days before the anchor.",
     )
     batch_size: int = Field(default=500, ge=1, le=100_000, description="Mentions per batch.")
+    anchor: datetime | None = Field(
+        default=None,
+        description="End of the time window (UTC); default: the hour of the first run. "
+        "Set it to make two stores hold exactly the same demo mentions.",
+    )
+
+    @field_validator("anchor")
+    @classmethod
+    def _utc_anchor(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
 
 
 def _utc_now() -> datetime:
@@ -117,7 +129,7 @@ class DemoSource:
         """Yield ``count`` mentions for ``brand`` from ``cursor`` on, ``batch_size`` at a time."""
         state = decode_cursor(cursor)
         if state is None:
-            now = self._clock().astimezone(UTC)
+            now = (self.options.anchor or self._clock()).astimezone(UTC)
             anchor, start = now.replace(minute=0, second=0, microsecond=0), 0
         else:
             anchor, start = state

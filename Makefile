@@ -1,0 +1,35 @@
+# Two commands matter: `make demo` and `make test`. Both set everything up first
+# and are safe to run again.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install demo test check bench clean help
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --editable '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install cxpulse with its dev extras
+
+demo: install  ## one full cycle on built-in demo data (SQLite, no network)
+	$(BIN)/cxpulse demo
+
+test: install  ## run the test suite (PostgreSQL tests are mandatory when CI=true)
+	$(BIN)/python -m pytest
+
+check: install  ## lint and type-check
+	$(BIN)/ruff check cxpulse listener storage classifiers scripts tests
+	$(BIN)/mypy
+
+bench: install  ## run the benchmarks (minutes; see BENCHMARKS.md)
+	$(BIN)/python scripts/bench_store.py
+
+clean:  ## remove the virtualenv and local stores
+	rm -rf $(VENV) cxpulse-demo.db cxpulse-demo.db-* .pytest_cache

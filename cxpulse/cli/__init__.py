@@ -1,0 +1,1 @@
+"""The ``cxpulse`` command line. Nothing imports it; it imports everything."""

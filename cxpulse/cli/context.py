@@ -1,0 +1,55 @@
+"""What every command shares: the loaded config, the store, the consoles.
+
+Data goes to stdout; logs, progress bars and errors go to stderr.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from cxpulse.config import LoadedConfig, load_config
+from cxpulse.errors import StorageError
+from storage import Store
+
+__all__ = ["AppContext", "pass_app"]
+
+
+@dataclass
+class AppContext:
+    config_path: Path | None
+    database_url: str | None
+    out: Console = field(default_factory=lambda: Console(soft_wrap=True, highlight=False))
+    err: Console = field(default_factory=lambda: Console(stderr=True, highlight=False))
+    _config: LoadedConfig | None = None
+    _store: Store | None = None
+
+    def config(self, *, require_file: bool = True) -> LoadedConfig:
+        if self._config is None:
+            self._config = load_config(
+                self.config_path, env=os.environ, database_url=self.database_url, require_file=require_file
+            )
+        return self._config
+
+    def store(self, *, must_exist: bool = True) -> Store:
+        """The results store; by default it must have been created with ``cxpulse init``."""
+        if self._store is None:
+            self._store = Store.open(self.config(require_file=False).database_url)
+            if must_exist and not self._store.is_initialized():
+                raise StorageError(
+                    f"the results store at {self._store.display_url} is not initialized or not "
+                    "up to date; run `cxpulse init` (new store) or `cxpulse db upgrade`"
+                )
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.dispose()
+            self._store = None
+
+
+pass_app = click.make_pass_decorator(AppContext)

@@ -1,0 +1,39 @@
+"""The results store: mentions, brands, cursors, classifications, and search over them.
+
+::
+
+    from storage import SearchFilters, Store
+
+    store = Store.open("sqlite:///cxpulse.db")
+    store.upgrade()
+    hits = store.search(query, SearchFilters(brands=("acme",)))
+
+Schema changes go through the Alembic migrations in ``storage/migrations``;
+the same tests run on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from storage.results import (
+    SNIPPET_END,
+    SNIPPET_START,
+    CursorStatus,
+    MentionRow,
+    SaveResult,
+    SearchFilters,
+    SearchHit,
+    StoreSummary,
+)
+from storage.store import Store
+
+__all__ = [
+    "SNIPPET_END",
+    "SNIPPET_START",
+    "CursorStatus",
+    "MentionRow",
+    "SaveResult",
+    "SearchFilters",
+    "SearchHit",
+    "Store",
+    "StoreSummary",
+]

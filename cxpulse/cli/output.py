@@ -47,7 +47,8 @@ def highlight(snippet: str) -> Text:
     """A search snippet with matched words in bold yellow; the text itself is never markup."""
     text = Text()
     bold = False
-    for part in snippet.replace(HIT_END, HIT_START).split(HIT_START):
+    flat = " ".join(snippet.split())  # one line per row in tables
+    for part in flat.replace(HIT_END, HIT_START).split(HIT_START):
         text.append(part, style="bold yellow" if bold else None)
         bold = not bold
     return text

@@ -18,7 +18,7 @@ from storage import SearchFilters, Store
 
 __all__ = ["demo", "demo_settings"]
 
-SAMPLE_QUERY = 'refund OR "money back" OR reembolso OR remboursement'
+SAMPLE_QUERY = 'refund OR "money back"'
 
 
 def demo_settings(*, seed: int = 7, count: int = 1500) -> Settings:
@@ -65,9 +65,8 @@ def demo(app: AppContext, count: int, seed: int) -> None:
         f"{summary.duplicates:,} linked as copies",
         ["brand", "mentions"], sorted(summary.by_brand.items()),
     ))
-    app.out.print(table(None, ["channel", "mentions"], sorted(summary.by_channel.items(), key=lambda kv: -kv[1])))
-    app.out.print(table(None, ["language", "mentions"],
-                        sorted(((k or "unknown", v) for k, v in summary.by_language.items()), key=lambda kv: -kv[1])))
+    app.out.print(table(None, ["channel", "mentions"], [(k or "unknown", v) for k, v in summary.by_channel.items()]))
+    app.out.print(table(None, ["language", "mentions"], [(k or "unknown", v) for k, v in summary.by_language.items()]))
 
     first = settings.brands[0].name
     hits = store.search(parse(SAMPLE_QUERY), SearchFilters(brands=(first,), include_duplicates=False), limit=5)

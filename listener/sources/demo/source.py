@@ -144,7 +144,7 @@ class DemoSource:
             source=self.name,
             languages=brand.languages,
         )
-        log.info("demo: generating mentions %d..%d for %s", start, opts.count, brand.name)
+        log.debug("demo: generating mentions %d..%d for %s", start, opts.count, brand.name)
         for low in range(start, opts.count, opts.batch_size):
             high = min(low + opts.batch_size, opts.count)
             mentions: tuple[Mention, ...] = tuple(generator.mention(i) for i in range(low, high))

@@ -1,0 +1,103 @@
+"""Creating the SQLAlchemy engine for the results store.
+
+Two backends are supported: SQLite (one file, the default) and PostgreSQL
+(through psycopg 3). ``postgresql://`` URLs are rewritten to
+``postgresql+psycopg://`` so users can paste the URL their provider gives them.
+
+SQLite connections get the pragmas a small concurrent store needs (WAL,
+``synchronous=NORMAL``, foreign keys, a busy timeout) and explicit ``BEGIN``
+(``BEGIN IMMEDIATE`` for connections marked with :data:`WRITE_OPTION`)
+statements, so a transaction covers reads as well as writes and DDL (the
+``sqlite3`` module's legacy mode would begin only before the first write).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import StaticPool
+
+from cxpulse.errors import StorageError
+
+__all__ = ["SUPPORTED_BACKENDS", "WRITE_OPTION", "make_engine", "normalize_url"]
+
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+WRITE_OPTION = "cxpulse_write"
+"""Execution option marking a connection whose transaction will write (SQLite: BEGIN IMMEDIATE)."""
+
+
+def normalize_url(url: str) -> URL:
+    """Parse ``url`` and pick our driver for it (psycopg 3 for PostgreSQL).
+
+    Raises :class:`StorageError` for a URL that cannot be parsed or names a
+    backend cxpulse does not support.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StorageError(
+            f"storage url {url!r} is not a database URL: use e.g. 'sqlite:///cxpulse.db' "
+            "or 'postgresql://user@host/dbname' in [storage] url"
+        ) from exc
+    backend = parsed.get_backend_name()
+    if backend == "postgres":  # Heroku-style scheme
+        backend = "postgresql"
+        parsed = parsed.set(drivername="postgresql")
+    if backend not in SUPPORTED_BACKENDS:
+        raise StorageError(
+            f"storage url uses {backend!r}, which cxpulse does not support: "
+            f"use one of {', '.join(SUPPORTED_BACKENDS)} in [storage] url"
+        )
+    if backend == "postgresql" and "+" not in parsed.drivername:
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def _json_serializer(value: Any) -> str:
+    # ``raw`` payloads are for debugging only: never fail a batch over a datetime in them.
+    return json.dumps(value, default=str, ensure_ascii=False)
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """Create an engine for ``url``; no connection is opened until first use."""
+    parsed = normalize_url(url)
+    kwargs: dict[str, Any] = {"echo": echo, "json_serializer": _json_serializer}
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database in (None, "", ":memory:"):
+            kwargs["poolclass"] = StaticPool
+            kwargs["connect_args"] = {"check_same_thread": False}
+        engine = create_engine(parsed, **kwargs)
+        _configure_sqlite(engine)
+        return engine
+    kwargs["pool_pre_ping"] = True
+    return create_engine(parsed, **kwargs)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control away from the sqlite3 module; see ``_on_begin``.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # Writers take the write lock up front: no SQLITE_BUSY upgrade from a read snapshot.
+        if connection.get_execution_options().get(WRITE_OPTION):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")

@@ -1,0 +1,238 @@
+"""The tables of the results store, as SQLAlchemy 2.0 typed models.
+
+The schema itself is created and changed only by the Alembic migrations in
+:mod:`storage.migrations` (never ``create_all``); a test checks that these
+models and the migrated database agree.
+
+Not mapped here, because they exist on one backend only and are created by
+the migration: the SQLite FTS5 table ``mentions_fts`` (with its sync
+triggers) and the PostgreSQL generated column ``mentions.search_vector``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    false,
+)
+from sqlalchemy import text as sql_text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = [
+    "Base",
+    "Classification",
+    "DigestRun",
+    "MentionBrandModel",
+    "MentionModel",
+    "SourceCursorModel",
+    "TriageEvent",
+    "TriageItem",
+    "UTCDateTime",
+]
+
+TRIAGE_STATUSES = ("open", "in_progress", "resolved", "dismissed")
+DIGEST_STATUSES = ("pending", "sent", "failed")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every backend.
+
+    PostgreSQL stores ``timestamptz``; SQLite stores the UTC wall time as text
+    (which sorts correctly), and values read back get ``tzinfo=UTC`` again.
+    Naive datetimes are refused: their meaning is ambiguous.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value.isoformat()} given to the store: use UTC")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSONType,
+    }
+
+
+class MentionModel(Base):
+    """One stored mention. ``(source, external_id)`` identifies it."""
+
+    __tablename__ = "mentions"
+    __table_args__ = (
+        UniqueConstraint("source", "external_id", name="uq_mentions_source_external_id"),
+        Index("ix_mentions_created_at", "created_at", "id"),
+        Index("ix_mentions_content_hash", "content_hash", "duplicate_of_id"),
+        # Partial: most mentions are no copy, and a full index on a mostly-NULL column
+        # lures planners into scanning it for "duplicate_of_id IS NULL".
+        Index(
+            "ix_mentions_duplicate_of_id",
+            "duplicate_of_id",
+            sqlite_where=sql_text("duplicate_of_id IS NOT NULL"),
+            postgresql_where=sql_text("duplicate_of_id IS NOT NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(200))
+    external_id: Mapped[str] = mapped_column(String(500))
+    author_handle: Mapped[str | None] = mapped_column(String(500))
+    author_name: Mapped[str | None] = mapped_column(String(500))
+    author_followers: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(35))
+    channel: Mapped[str | None] = mapped_column(String(100))
+    rating: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime]
+    collected_at: Mapped[datetime]
+    content_hash: Mapped[str] = mapped_column(String(128))
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mentions.id", name="fk_mentions_duplicate_of_id", ondelete="SET NULL")
+    )
+    raw: Mapped[dict[str, Any] | None]
+
+
+class MentionBrandModel(Base):
+    """Links a mention to a brand it was collected for (a mention may have several)."""
+
+    __tablename__ = "mention_brands"
+    __table_args__ = (Index("ix_mention_brands_brand_mention_id", "brand", "mention_id"),)
+
+    mention_id: Mapped[int] = mapped_column(
+        ForeignKey("mentions.id", name="fk_mention_brands_mention_id", ondelete="CASCADE"),
+        primary_key=True,
+    )
+    brand: Mapped[str] = mapped_column(String(200), primary_key=True)
+
+
+class Classification(Base):
+    """What one classifier model version said about one mention."""
+
+    __tablename__ = "classifications"
+    __table_args__ = (
+        UniqueConstraint(
+            "mention_id", "model_version", name="uq_classifications_mention_id_model_version"
+        ),
+        Index("ix_classifications_flagged", "flagged"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    mention_id: Mapped[int] = mapped_column(
+        ForeignKey("mentions.id", name="fk_classifications_mention_id", ondelete="CASCADE")
+    )
+    model_version: Mapped[str] = mapped_column(String(100))
+    sentiment: Mapped[str] = mapped_column(String(20))
+    sentiment_scores: Mapped[dict[str, Any]]
+    topics: Mapped[list[str]] = mapped_column(JSONType)
+    topic_scores: Mapped[dict[str, Any]]
+    expectation_gap: Mapped[str] = mapped_column(String(20))
+    gap_score: Mapped[float] = mapped_column(Float)
+    gap_evidence: Mapped[list[str] | None] = mapped_column(JSONType)
+    emotion: Mapped[str] = mapped_column(String(30))
+    emotion_scores: Mapped[dict[str, Any]]
+    flagged: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    classified_at: Mapped[datetime]
+
+
+class TriageItem(Base):
+    """The handling state of one flagged mention."""
+
+    __tablename__ = "triage"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    mention_id: Mapped[int] = mapped_column(
+        ForeignKey("mentions.id", name="fk_triage_mention_id", ondelete="CASCADE"), unique=True
+    )
+    status: Mapped[str] = mapped_column(String(20), server_default="open")
+    """One of :data:`TRIAGE_STATUSES`."""
+    assignee: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime]
+
+
+class TriageEvent(Base):
+    """One change to a triage item: who changed which field from what to what."""
+
+    __tablename__ = "triage_events"
+    __table_args__ = (Index("ix_triage_events_mention_id_at", "mention_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    mention_id: Mapped[int] = mapped_column(
+        ForeignKey("mentions.id", name="fk_triage_events_mention_id", ondelete="CASCADE")
+    )
+    at: Mapped[datetime]
+    actor: Mapped[str | None] = mapped_column(String(200))
+    field: Mapped[str] = mapped_column(String(50))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class SourceCursorModel(Base):
+    """Where one source instance stopped for one brand, and how it has been doing."""
+
+    __tablename__ = "source_cursors"
+
+    source: Mapped[str] = mapped_column(String(200), primary_key=True)
+    brand: Mapped[str] = mapped_column(String(200), primary_key=True)
+    value: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime]
+    last_success_at: Mapped[datetime | None]
+    last_error_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    mentions_collected: Mapped[int] = mapped_column(Integer, server_default="0")
+
+
+class DigestRun(Base):
+    """One digest for one period: sent at most once thanks to the unique key."""
+
+    __tablename__ = "digest_runs"
+    __table_args__ = (
+        UniqueConstraint("name", "period_start", "period_end", name="uq_digest_runs_name_period"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200))
+    period_start: Mapped[datetime]
+    period_end: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20), server_default="pending")
+    """One of :data:`DIGEST_STATUSES`."""
+    message_id: Mapped[str | None] = mapped_column(String(500))
+    recipients: Mapped[list[str] | None] = mapped_column(JSONType)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]

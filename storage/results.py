@@ -1,0 +1,142 @@
+"""The typed values the store takes and returns (no SQLAlchemy in them)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from cxpulse.types import Cursor
+
+__all__ = [
+    "CursorStatus",
+    "MentionRow",
+    "SaveResult",
+    "SearchFilters",
+    "SearchHit",
+    "StoreSummary",
+]
+
+SNIPPET_START = "\x02"
+"""Marks the start of a matched term in :attr:`SearchHit.snippet`."""
+SNIPPET_END = "\x03"
+"""Marks the end of a matched term in :attr:`SearchHit.snippet`."""
+
+
+def _require_aware(name: str, value: datetime | None) -> None:
+    if value is not None and (value.tzinfo is None or value.utcoffset() is None):
+        raise ValueError(f"SearchFilters.{name} must be timezone-aware (UTC), got {value!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFilters:
+    """Which mentions a search or listing looks at. Empty tuples mean "any".
+
+    ``since`` is inclusive and ``until`` exclusive, both on ``created_at``.
+    A mention matches ``brands`` when it is linked to at least one of them.
+    """
+
+    brands: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+    languages: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    include_duplicates: bool = True
+    # Classification filters (sentiment, topic, expectation gap, flagged) go here,
+    # and their SQL in storage.search.filters.filter_conditions.
+
+    def __post_init__(self) -> None:
+        _require_aware("since", self.since)
+        _require_aware("until", self.until)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One mention found by :meth:`storage.Store.search`.
+
+    ``snippet`` is plain text with matched terms between ``"\\x02"`` and
+    ``"\\x03"`` (the output layer escapes it, then turns the markers into
+    highlighting). ``rank`` is the relevance, higher is better, comparable
+    only within one result list; 0.0 for a listing without a query.
+    """
+
+    id: int
+    source: str
+    external_id: str
+    brands: tuple[str, ...]
+    text: str
+    snippet: str
+    url: str | None
+    author_handle: str | None
+    language: str | None
+    channel: str | None
+    rating: float | None
+    created_at: datetime
+    duplicate_of_id: int | None
+    rank: float
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    """What :meth:`storage.Store.save_batch` did with a batch."""
+
+    inserted: int
+    """Mentions stored for the first time."""
+    already_stored: int
+    """Mentions of the batch that were stored before (by ``(source, external_id)``)."""
+    duplicates_linked: int
+    """New mentions whose content was seen before, linked to the first copy."""
+
+
+@dataclass(frozen=True, slots=True)
+class CursorStatus:
+    """How one source instance is doing for one brand."""
+
+    source: str
+    brand: str
+    cursor: Cursor
+    updated_at: datetime
+    last_success_at: datetime | None
+    last_error_at: datetime | None
+    last_error: str | None
+    mentions_collected: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoreSummary:
+    """Totals over the whole store. Count mappings are sorted by count, largest first;
+    ``None`` keys count mentions without a language or channel."""
+
+    mentions: int
+    duplicates: int
+    by_brand: Mapping[str, int] = field(default_factory=dict)
+    by_source: Mapping[str, int] = field(default_factory=dict)
+    by_language: Mapping[str | None, int] = field(default_factory=dict)
+    by_channel: Mapping[str | None, int] = field(default_factory=dict)
+    first_created_at: datetime | None = None
+    last_created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MentionRow:
+    """One stored mention with everything the store knows about it."""
+
+    id: int
+    source: str
+    external_id: str
+    brands: tuple[str, ...]
+    text: str
+    created_at: datetime
+    collected_at: datetime
+    content_hash: str
+    duplicate_of_id: int | None
+    url: str | None = None
+    author_handle: str | None = None
+    author_name: str | None = None
+    author_followers: int | None = None
+    language: str | None = None
+    channel: str | None = None
+    rating: float | None = None
+    raw: Mapping[str, Any] | None = None

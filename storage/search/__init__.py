@@ -1,0 +1,9 @@
+"""Full-text search and filtered listings over stored mentions (SQLite FTS5, PostgreSQL tsquery)."""
+
+from __future__ import annotations
+
+from storage.search.execute import count, search
+from storage.search.filters import filter_conditions
+from storage.search.normalize import normalize
+
+__all__ = ["count", "filter_conditions", "normalize", "search"]

@@ -1,0 +1,148 @@
+"""Running a search: rank ids on the backend, then load the page's rows, snippets, brands.
+
+The ranking query touches only ids and scores; text, snippets and brands are
+fetched for the (at most ``limit``) rows of the page, so large texts and
+snippet generation never enter the sort.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any, Protocol, cast
+
+from sqlalchemy import ColumnElement, Connection, Select, bindparam, func, select
+
+from cxpulse.query.ast import Node
+from storage.models import MentionBrandModel, MentionModel
+from storage.results import SearchFilters, SearchHit
+from storage.search import postgres, sqlite
+from storage.search.filters import filter_conditions
+from storage.search.normalize import Positive, normalize
+
+__all__ = ["count", "search"]
+
+PLAIN_SNIPPET_CHARS = 200
+
+
+class _Backend(Protocol):
+    """What :mod:`storage.search.sqlite` and :mod:`storage.search.postgres` provide."""
+
+    def ranked_ids_statement(
+        self, node: Positive, conditions: Sequence[ColumnElement[bool]], limit: int, offset: int
+    ) -> Select[int, float]: ...
+
+    def count_statement(
+        self, node: Positive, conditions: Sequence[ColumnElement[bool]]
+    ) -> Select[int]: ...
+
+    def snippets(
+        self, connection: Connection, node: Positive, ids: Sequence[int]
+    ) -> dict[int, str]: ...
+
+
+def _backend(connection: Connection) -> _Backend:
+    return cast(_Backend, sqlite if connection.dialect.name == "sqlite" else postgres)
+
+
+def search(
+    connection: Connection, query: Node | None, filters: SearchFilters, limit: int, offset: int
+) -> list[SearchHit]:
+    """See :meth:`storage.Store.search`."""
+    if limit <= 0:
+        return []
+    conditions = filter_conditions(filters)
+    m = MentionModel
+    positive = normalize(query) if query is not None else None
+    if positive is None:
+        stmt = (
+            select(m.id)
+            .where(*conditions)
+            .order_by(m.created_at.desc(), m.id.desc())
+            .limit(limit)
+            .offset(max(offset, 0))
+        )
+        ranked = [(row[0], 0.0) for row in connection.execute(stmt)]
+    else:
+        backend = _backend(connection)
+        ranked_stmt = backend.ranked_ids_statement(positive, conditions, limit, max(offset, 0))
+        ranked = [(row[0], float(row[1])) for row in connection.execute(ranked_stmt)]
+    ids = [mention_id for mention_id, _ in ranked]
+    if not ids:
+        return []
+    rows = {row.id: row for row in connection.execute(_page_rows(ids))}
+    brands = _brands(connection, ids)
+    marked = _backend(connection).snippets(connection, positive, ids) if positive else {}
+    hits = []
+    for mention_id, rank in ranked:
+        row = rows[mention_id]
+        hits.append(
+            SearchHit(
+                id=row.id,
+                source=row.source,
+                external_id=row.external_id,
+                brands=brands.get(row.id, ()),
+                text=row.text,
+                snippet=marked.get(row.id) or _plain_snippet(row.text),
+                url=row.url,
+                author_handle=row.author_handle,
+                language=row.language,
+                channel=row.channel,
+                rating=row.rating,
+                created_at=row.created_at,
+                duplicate_of_id=row.duplicate_of_id,
+                rank=rank,
+            )
+        )
+    return hits
+
+
+def count(connection: Connection, query: Node | None, filters: SearchFilters) -> int:
+    """See :meth:`storage.Store.count`."""
+    conditions = filter_conditions(filters)
+    if query is None:
+        stmt = select(func.count()).select_from(MentionModel).where(*conditions)
+    else:
+        stmt = _backend(connection).count_statement(normalize(query), conditions)
+    return int(connection.execute(stmt).scalar_one())
+
+
+def _page_rows(ids: Sequence[int]) -> Select[Any]:
+    m = MentionModel
+    return select(  # type: ignore[return-value]
+        m.id,
+        m.source,
+        m.external_id,
+        m.text,
+        m.url,
+        m.author_handle,
+        m.language,
+        m.channel,
+        m.rating,
+        m.created_at,
+        m.duplicate_of_id,
+    ).where(m.id.in_(bindparam("ids", list(ids), expanding=True)))
+
+
+def brands_of(connection: Connection, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    """The brands each mention in ``ids`` is linked to, sorted by name."""
+    return _brands(connection, ids)
+
+
+def _brands(connection: Connection, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    link = MentionBrandModel
+    stmt = (
+        select(link.mention_id, link.brand)
+        .where(link.mention_id.in_(bindparam("ids", list(ids), expanding=True)))
+        .order_by(link.mention_id, link.brand)
+    )
+    found: dict[int, list[str]] = defaultdict(list)
+    for mention_id, brand in connection.execute(stmt):
+        found[mention_id].append(brand)
+    return {mention_id: tuple(names) for mention_id, names in found.items()}
+
+
+def _plain_snippet(text: str) -> str:
+    if len(text) <= PLAIN_SNIPPET_CHARS:
+        return text
+    return text[:PLAIN_SNIPPET_CHARS].rstrip() + "…"

@@ -1,0 +1,298 @@
+"""The :class:`Store` facade: the one object the pipeline, CLI and web talk to.
+
+Each method is one short unit of work on its own connection and transaction.
+SQLAlchemy errors are turned into :class:`StorageError` with a message that
+says what to do; :class:`QueryError` from a search query passes through.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from alembic.util.exc import CommandError
+from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
+
+from cxpulse.errors import StorageError
+from cxpulse.query.ast import Node
+from cxpulse.types import Cursor, StoredMention
+from storage import migrate, search
+from storage.engine import WRITE_OPTION, make_engine
+from storage.models import MentionBrandModel, MentionModel, SourceCursorModel
+from storage.results import (
+    CursorStatus,
+    MentionRow,
+    SaveResult,
+    SearchFilters,
+    SearchHit,
+    StoreSummary,
+)
+from storage.search.execute import brands_of
+from storage.writes import save_batch, upsert_cursor
+
+__all__ = ["UPGRADE_HINT", "Store"]
+
+log = logging.getLogger(__name__)
+
+UPGRADE_HINT = "run `cxpulse init` (new store) or `cxpulse db upgrade`"
+"""What a user should do about a store that is not migrated (named once, for the CLI to match)."""
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Store:
+    """The results store: mentions, their brands, cursors, and search over them.
+
+    Build it with :meth:`open`; create or update the schema with
+    :meth:`upgrade`. ``clock`` returns the current UTC time (tests pass a
+    fixed one).
+    """
+
+    def __init__(
+        self, engine: Engine, *, url: str, clock: Callable[[], datetime] = _utcnow
+    ) -> None:
+        self._engine = engine
+        self._url = url
+        self._clock = clock
+
+    @classmethod
+    def open(cls, url: str, *, clock: Callable[[], datetime] = _utcnow) -> Store:
+        """Prepare a store for ``url`` (SQLite or PostgreSQL); connects lazily, migrates nothing."""
+        return cls(make_engine(url), url=url, clock=clock)
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    @property
+    def display_url(self) -> str:
+        """The database URL with any password masked, for messages and logs."""
+        return self._engine.url.render_as_string(hide_password=True)
+
+    @property
+    def dialect(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self._engine.dialect.name
+
+    def __repr__(self) -> str:
+        return f"Store({self.display_url!r})"
+
+    @contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        where = self.display_url
+        try:
+            yield
+        except (OperationalError, ProgrammingError) as exc:
+            text = str(exc.orig).lower()
+            if "no such table" in text or ("does not exist" in text and "relation" in text):
+                raise StorageError(
+                    f"cannot {action}: the results store at {where} is not initialized "
+                    f"or is out of date; {UPGRADE_HINT}"
+                ) from exc
+            raise StorageError(
+                f"cannot {action} in the results store at {where}: {exc.orig}; "
+                "check [storage] url in config.toml and that the database is reachable"
+            ) from exc
+        except SQLAlchemyError as exc:
+            raise StorageError(f"cannot {action} in the results store at {where}: {exc}") from exc
+
+    @contextmanager
+    def _write(self, action: str) -> Iterator[Connection]:
+        """One write transaction (on SQLite it holds the write lock from its start)."""
+        with self._errors(action), self._engine.connect() as connection:
+            connection.execution_options(**{WRITE_OPTION: True})
+            with connection.begin():
+                yield connection
+
+    # --- schema -------------------------------------------------------------------------
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Apply the migrations up to ``revision`` (a no-op when already there)."""
+        with self._errors("migrate"):
+            try:
+                migrate.upgrade(self._engine, revision)
+            except CommandError as exc:
+                raise StorageError(
+                    f"cannot migrate the results store to {revision!r}: {exc}"
+                ) from exc
+        log.debug("results store at revision %s", self.current_revision())
+
+    def current_revision(self) -> str | None:
+        """The migration revision the database is at (None: never migrated)."""
+        with self._errors("read the schema revision"):
+            return migrate.current_revision(self._engine)
+
+    def is_initialized(self) -> bool:
+        """True when every migration is applied."""
+        return self.current_revision() == migrate.head_revision()
+
+    # --- writes -------------------------------------------------------------------------
+
+    def save_batch(
+        self,
+        mentions: Sequence[StoredMention],
+        *,
+        source: str,
+        brand: str,
+        cursor: Cursor,
+    ) -> SaveResult:
+        """Store a batch for ``brand`` and advance ``source``'s cursor, in one transaction.
+
+        Mentions already stored (same ``source`` and ``external_id``) are not
+        stored again but are linked to ``brand``; new copies of content seen
+        before are linked to the first copy via ``duplicate_of_id``. Every
+        mention must come from ``source``.
+        """
+        with self._write("save mentions") as connection:
+            result = save_batch(
+                connection, mentions, source=source, brand=brand, cursor=cursor, now=self._clock()
+            )
+        log.debug(
+            "saved %d new mentions from %s for %s (%d already stored, %d duplicates)",
+            result.inserted,
+            source,
+            brand,
+            result.already_stored,
+            result.duplicates_linked,
+        )
+        return result
+
+    def record_source_error(self, source: str, brand: str, message: str) -> None:
+        """Remember that ``source`` failed for ``brand`` (the cursor is left as it was)."""
+        with self._write("record a source error") as connection:
+            upsert_cursor(connection, source, brand, now=self._clock(), error=message)
+
+    # --- reads --------------------------------------------------------------------------
+
+    def load_cursor(self, source: str, brand: str) -> Cursor:
+        """Where ``source`` stopped for ``brand``; ``Cursor()`` when it never collected."""
+        c = SourceCursorModel
+        stmt = select(c.value).where(c.source == source, c.brand == brand)
+        with self._errors("load a cursor"), self._engine.connect() as connection:
+            value = connection.execute(stmt).scalar_one_or_none()
+        return Cursor(value)
+
+    def source_status(self) -> list[CursorStatus]:
+        """One line per (source, brand) ever collected or failed, sorted by source and brand."""
+        c = SourceCursorModel
+        stmt = select(c).order_by(c.source, c.brand)
+        with self._errors("read source status"), self._engine.connect() as connection:
+            rows = connection.execute(stmt).all()
+        return [
+            CursorStatus(
+                source=row.source,
+                brand=row.brand,
+                cursor=Cursor(row.value),
+                updated_at=row.updated_at,
+                last_success_at=row.last_success_at,
+                last_error_at=row.last_error_at,
+                last_error=row.last_error,
+                mentions_collected=row.mentions_collected,
+            )
+            for row in rows
+        ]
+
+    def search(
+        self,
+        query: Node | None,
+        filters: SearchFilters = SearchFilters(),  # noqa: B008 (frozen, so safe)
+        *,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> list[SearchHit]:
+        """Mentions matching ``query`` and ``filters``, most relevant first.
+
+        Without a query, a filtered listing, newest first. Raises
+        :class:`QueryError` for a query with nothing to search for.
+        """
+        with self._errors("search"), self._engine.connect() as connection:
+            return search.search(connection, query, filters, limit, offset)
+
+    def count(
+        self,
+        query: Node | None,
+        filters: SearchFilters = SearchFilters(),  # noqa: B008
+    ) -> int:
+        """How many mentions :meth:`search` would find without a limit."""
+        with self._errors("count"), self._engine.connect() as connection:
+            return search.count(connection, query, filters)
+
+    def get_mention(self, source: str, external_id: str) -> MentionRow | None:
+        """The stored mention ``(source, external_id)``, or None."""
+        m = MentionModel
+        stmt = select(m).where(m.source == source, m.external_id == external_id)
+        with self._errors("read a mention"), self._engine.connect() as connection:
+            row = connection.execute(stmt).one_or_none()
+            if row is None:
+                return None
+            brands = brands_of(connection, [row.id]).get(row.id, ())
+        return MentionRow(
+            id=row.id,
+            source=row.source,
+            external_id=row.external_id,
+            brands=brands,
+            text=row.text,
+            created_at=row.created_at,
+            collected_at=row.collected_at,
+            content_hash=row.content_hash,
+            duplicate_of_id=row.duplicate_of_id,
+            url=row.url,
+            author_handle=row.author_handle,
+            author_name=row.author_name,
+            author_followers=row.author_followers,
+            language=row.language,
+            channel=row.channel,
+            rating=row.rating,
+            raw=row.raw,
+        )
+
+    def summary(self) -> StoreSummary:
+        """Totals: mentions, duplicates, and counts by brand, source, language and channel."""
+        m, link = MentionModel, MentionBrandModel
+        with self._errors("summarize"), self._engine.connect() as connection:
+            total, duplicates, first, last = connection.execute(
+                select(
+                    func.count(),
+                    func.count(m.duplicate_of_id),
+                    func.min(m.created_at),
+                    func.max(m.created_at),
+                )
+            ).one()
+
+            def counts(column: Any) -> dict[Any, int]:
+                stmt = (
+                    select(column, func.count())
+                    .group_by(column)
+                    .order_by(func.count().desc(), column)
+                )
+                return {key: int(n) for key, n in connection.execute(stmt)}
+
+            return StoreSummary(
+                mentions=int(total),
+                duplicates=int(duplicates),
+                by_brand=counts(link.brand),
+                by_source=counts(m.source),
+                by_language=counts(m.language),
+                by_channel=counts(m.channel),
+                first_created_at=_aware(first),
+                last_created_at=_aware(last),
+            )
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self._engine.dispose()
+
+
+def _aware(value: datetime | str | None) -> datetime | None:
+    """min()/max() over a SQLite text column lose the column type: parse and mark UTC."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -52,7 +52,5 @@ def content_hash(text: str) -> str:
     """A stable 32-hex-character digest of ``text``'s content (rules in the module docstring)."""
     content = _content(text)
     payload = ("c:" + content) if content else ("t:" + text)
-    digest = hashlib.blake2b(
-        payload.encode("utf-8", errors="surrogatepass"), digest_size=16, person=_PERSON
-    )
+    digest = hashlib.blake2b(payload.encode("utf-8", errors="surrogatepass"), digest_size=16, person=_PERSON)
     return digest.hexdigest()

@@ -79,9 +79,7 @@ class LanguageDetector:
         self._identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
         labels: list[str] = list(self._identifier.nb_classes)
         self.supported: frozenset[str] = frozenset(
-            _TO_ISO_639_1.get(label, label)
-            for label in labels
-            if len(label) == 2 or label in _TO_ISO_639_1
+            _TO_ISO_639_1.get(label, label) for label in labels if len(label) == 2 or label in _TO_ISO_639_1
         )
         """ISO 639-1 codes this detector can return (and accept as candidates)."""
 
@@ -110,9 +108,7 @@ class LanguageDetector:
         wanted = set(candidates)
         unknown = wanted - self.supported
         if unknown:
-            raise ValueError(
-                f"unknown language code(s) {sorted(unknown)}: use ISO 639-1 codes such as 'en'"
-            )
+            raise ValueError(f"unknown language code(s) {sorted(unknown)}: use ISO 639-1 codes such as 'en'")
         if not wanted:
             return None
         scores: dict[str, float] = {}

@@ -170,8 +170,15 @@ def _collect_one(
     logger.info(
         "collected %s for %s: %d fetched, %d stored, %d already stored, %d duplicates linked, "
         "%d dropped, %d rejected in %.1fs",
-        source.name, brand.name, result.fetched, result.stored, result.already_stored,
-        result.duplicates_linked, sum(result.dropped.values()), len(result.rejected), result.seconds,
+        source.name,
+        brand.name,
+        result.fetched,
+        result.stored,
+        result.already_stored,
+        result.duplicates_linked,
+        sum(result.dropped.values()),
+        len(result.rejected),
+        result.seconds,
     )
     return result
 

@@ -9,9 +9,9 @@ the store can link copies (retweets, copy-paste) to the first one.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import Enum
+from enum import StrEnum
 
 from cxpulse.config import PipelineConfig
 from cxpulse.query import MatchDocument, matches
@@ -25,7 +25,7 @@ __all__ = ["Dropped", "MentionPreparer"]
 logger = logging.getLogger(__name__)
 
 
-class Dropped(str, Enum):
+class Dropped(StrEnum):
     """Why a fetched mention was not stored."""
 
     EMPTY = "empty"
@@ -39,7 +39,7 @@ class MentionPreparer:
 
     brand: BrandQuery
     apply_query: bool
-    settings: PipelineConfig = PipelineConfig()
+    settings: PipelineConfig = field(default_factory=PipelineConfig)
     detector: LanguageDetector | None = None
 
     def prepare(self, mention: Mention, collected_at: datetime) -> StoredMention | Dropped:
@@ -51,7 +51,9 @@ class MentionPreparer:
             logger.warning(
                 "%s mention %s is longer than %d characters; stored cut to that length "
                 "(raise [pipeline] max_text_chars to keep more)",
-                mention.source, mention.external_id, self.settings.max_text_chars,
+                mention.source,
+                mention.external_id,
+                self.settings.max_text_chars,
             )
         if self.apply_query and not matches(self.brand.expression, MatchDocument.from_text(text)):
             return Dropped.NO_MATCH

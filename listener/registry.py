@@ -50,9 +50,7 @@ def source_class(type_name: str) -> type[Source]:
     points = _entry_points()
     if type_name not in points:
         known = ", ".join(sorted(points)) or "none (is cxpulse installed? run `make install`)"
-        raise UnknownSource(
-            f"unknown source type {type_name!r}; installed source types: {known}"
-        )
+        raise UnknownSource(f"unknown source type {type_name!r}; installed source types: {known}")
     return cast(type[Source], points[type_name].load())
 
 
@@ -60,9 +58,8 @@ def describe(type_name: str) -> SourceInfo:
     """Summary, needs and options of one source type, for people and --json."""
     cls = source_class(type_name)
     options = {
-        name: (field.description or "") + (
-            "" if field.is_required() else f" (default: {field.get_default(call_default_factory=True)!r})"
-        )
+        name: (field.description or "")
+        + ("" if field.is_required() else f" (default: {field.get_default(call_default_factory=True)!r})")
         for name, field in cls.options_model.model_fields.items()
     }
     point = _entry_points()[type_name]

@@ -120,6 +120,8 @@ class MentionModel(Base):
     created_at: Mapped[datetime]
     collected_at: Mapped[datetime]
     content_hash: Mapped[str] = mapped_column(String(128))
+    facets: Mapped[str | None] = mapped_column(Text)
+    """Brand tokens the full-text index filters on (storage.search.facets)."""
     duplicate_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("mentions.id", name="fk_mentions_duplicate_of_id", ondelete="SET NULL")
     )
@@ -144,9 +146,7 @@ class Classification(Base):
 
     __tablename__ = "classifications"
     __table_args__ = (
-        UniqueConstraint(
-            "mention_id", "model_version", name="uq_classifications_mention_id_model_version"
-        ),
+        UniqueConstraint("mention_id", "model_version", name="uq_classifications_mention_id_model_version"),
         Index("ix_classifications_flagged", "flagged"),
     )
 
@@ -221,9 +221,7 @@ class DigestRun(Base):
     """One digest for one period: sent at most once thanks to the unique key."""
 
     __tablename__ = "digest_runs"
-    __table_args__ = (
-        UniqueConstraint("name", "period_start", "period_end", name="uq_digest_runs_name_period"),
-    )
+    __table_args__ = (UniqueConstraint("name", "period_start", "period_end", name="uq_digest_runs_name_period"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(200))

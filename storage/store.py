@@ -54,9 +54,7 @@ class Store:
     fixed one).
     """
 
-    def __init__(
-        self, engine: Engine, *, url: str, clock: Callable[[], datetime] = _utcnow
-    ) -> None:
+    def __init__(self, engine: Engine, *, url: str, clock: Callable[[], datetime] = _utcnow) -> None:
         self._engine = engine
         self._url = url
         self._clock = clock
@@ -118,9 +116,7 @@ class Store:
             try:
                 migrate.upgrade(self._engine, revision)
             except CommandError as exc:
-                raise StorageError(
-                    f"cannot migrate the results store to {revision!r}: {exc}"
-                ) from exc
+                raise StorageError(f"cannot migrate the results store to {revision!r}: {exc}") from exc
         log.debug("results store at revision %s", self.current_revision())
 
     def current_revision(self) -> str | None:
@@ -150,9 +146,7 @@ class Store:
         mention must come from ``source``.
         """
         with self._write("save mentions") as connection:
-            result = save_batch(
-                connection, mentions, source=source, brand=brand, cursor=cursor, now=self._clock()
-            )
+            result = save_batch(connection, mentions, source=source, brand=brand, cursor=cursor, now=self._clock())
         log.debug(
             "saved %d new mentions from %s for %s (%d already stored, %d duplicates)",
             result.inserted,
@@ -266,11 +260,7 @@ class Store:
             ).one()
 
             def counts(column: Any) -> dict[Any, int]:
-                stmt = (
-                    select(column, func.count())
-                    .group_by(column)
-                    .order_by(func.count().desc(), column)
-                )
+                stmt = select(column, func.count()).group_by(column).order_by(func.count().desc(), column)
                 return {key: int(n) for key, n in connection.execute(stmt)}
 
             return StoreSummary(

@@ -47,6 +47,7 @@ from cxpulse.errors import StorageError
 from cxpulse.types import Cursor, StoredMention
 from storage.models import MentionBrandModel, MentionModel, SourceCursorModel
 from storage.results import SaveResult
+from storage.search.facets import brand_token, facets_text, with_brand
 
 __all__ = ["save_batch", "upsert_cursor"]
 
@@ -99,8 +100,9 @@ def _check(mentions: Sequence[StoredMention], source: str) -> list[StoredMention
     return list(unique.values())
 
 
-def _row(mention: StoredMention) -> dict[str, Any]:
+def _row(mention: StoredMention, brand: str) -> dict[str, Any]:
     return {
+        "facets": facets_text([brand]),
         "source": mention.source,
         "external_id": mention.external_id,
         "author_handle": mention.author_handle,
@@ -133,19 +135,18 @@ def save_batch(
     stored_before: int | None = None
     if batch:
         if connection.dialect.name == "sqlite":
-            stored_before, inserted = _insert_sqlite(connection, batch)
+            stored_before, inserted = _insert_sqlite(connection, batch, brand)
         else:
-            inserted = _insert_postgres(connection, batch)
+            inserted = _insert_postgres(connection, batch, brand)
         _link_brand(connection, source, brand, [x.external_id for x in batch])
+        _add_brand_facet(connection, source, brand, [x for x in batch if x.external_id not in inserted])
     new = [x for x in batch if x.external_id in inserted]
     linked = _link_duplicates(connection, new, inserted, stored_before)
     upsert_cursor(connection, source, brand, now=now, cursor=cursor, collected=len(inserted))
-    return SaveResult(
-        inserted=len(inserted), already_stored=len(batch) - len(inserted), duplicates_linked=linked
-    )
+    return SaveResult(inserted=len(inserted), already_stored=len(batch) - len(inserted), duplicates_linked=linked)
 
 
-def _insert_postgres(connection: Connection, batch: list[StoredMention]) -> dict[str, int]:
+def _insert_postgres(connection: Connection, batch: list[StoredMention], brand: str) -> dict[str, int]:
     """Insert new mentions; ``{external_id: id}`` of those inserted.
 
     One statement whatever the batch size: ``INSERT ... SELECT FROM unnest(:col1,
@@ -153,7 +154,7 @@ def _insert_postgres(connection: Connection, batch: list[StoredMention]) -> dict
     column (a multi-row VALUES would carry 14,000 parameters for 1,000 mentions).
     """
     m = MentionModel
-    rows = [_row(x) for x in batch]
+    rows = [_row(x, brand) for x in batch]
     arrays = []
     for name in _COLUMNS:
         values = [row[name] for row in rows]
@@ -164,10 +165,7 @@ def _insert_postgres(connection: Connection, batch: list[StoredMention]) -> dict
         arrays.append(bindparam(None, values, type_=postgresql.ARRAY(_PG_ARRAY_TYPES[name])))
     batch_rows = func.unnest(*arrays).table_valued(*_COLUMNS).render_derived(name="batch")
     chosen = select(
-        *(
-            cast(batch_rows.c[name], postgresql.JSONB) if name == "raw" else batch_rows.c[name]
-            for name in _COLUMNS
-        )
+        *(cast(batch_rows.c[name], postgresql.JSONB) if name == "raw" else batch_rows.c[name] for name in _COLUMNS)
     )
     stmt = (
         postgresql.insert(m)
@@ -192,6 +190,7 @@ _COLUMNS = (
     "created_at",
     "collected_at",
     "content_hash",
+    "facets",
     "raw",
 )
 _PG_ARRAY_TYPES: dict[str, Any] = {
@@ -210,9 +209,7 @@ _SQLITE_INSERT = (
 )
 
 
-def _insert_sqlite(
-    connection: Connection, batch: list[StoredMention]
-) -> tuple[int, dict[str, int]]:
+def _insert_sqlite(connection: Connection, batch: list[StoredMention], brand: str) -> tuple[int, dict[str, int]]:
     """Insert new mentions with one DB-API ``executemany`` (the fast path on SQLite).
 
     The store's SQLite write transactions begin IMMEDIATE, so this connection
@@ -222,12 +219,10 @@ def _insert_sqlite(
     """
     dialect = connection.dialect
     table = MentionModel.__table__
-    processors = [
-        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in _COLUMNS
-    ]
+    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in _COLUMNS]
     rows = []
     for mention in batch:
-        values = _row(mention)
+        values = _row(mention, brand)
         rows.append(
             tuple(
                 process(values[name]) if process is not None else values[name]
@@ -239,7 +234,7 @@ def _insert_sqlite(
     connection.exec_driver_sql("INSERT INTO mentions_fts_deferred (active) VALUES (1)")
     connection.exec_driver_sql(_SQLITE_INSERT, rows)
     connection.exec_driver_sql(
-        "INSERT INTO mentions_fts (rowid, text) SELECT id, text FROM mentions WHERE id > ?",
+        "INSERT INTO mentions_fts (rowid, text, facets) SELECT id, text, facets FROM mentions WHERE id > ?",
         (before,),
     )
     connection.exec_driver_sql("DELETE FROM mentions_fts_deferred")
@@ -261,6 +256,35 @@ def _link_brand(connection: Connection, source: str, brand: str, external_ids: l
         .on_conflict_do_nothing(index_elements=[link.mention_id, link.brand])
     )
     connection.execute(stmt)
+
+
+def _add_brand_facet(connection: Connection, source: str, brand: str, existing: list[StoredMention]) -> None:
+    """Add ``brand``'s facet token to mentions stored earlier for another brand.
+
+    Rare (a mention that matches two brands) and cheap: only rows that lack the
+    token are read and updated; on SQLite the update trigger re-indexes them.
+    """
+    if not existing:
+        return
+    m = MentionModel
+    token = brand_token(brand)
+    rows = connection.execute(
+        _matching(
+            connection,
+            select(m.id, m.facets).where(m.source == source),
+            m.external_id,
+            [x.external_id for x in existing],
+        )
+    ).fetchall()
+    updates = [
+        {"target_id": mention_id, "new_facets": with_brand(facets, brand)}
+        for mention_id, facets in rows
+        if token not in (facets or "").split()
+    ]
+    if updates:
+        connection.execute(
+            update(m).where(m.id == bindparam("target_id")).values(facets=bindparam("new_facets")), updates
+        )
 
 
 def _link_duplicates(
@@ -300,9 +324,7 @@ def _link_duplicates(
             updates.append({"target_id": mention_id, "original_id": first})
     if updates:
         connection.execute(
-            update(m)
-            .where(m.id == bindparam("target_id"))
-            .values(duplicate_of_id=bindparam("original_id")),
+            update(m).where(m.id == bindparam("target_id")).values(duplicate_of_id=bindparam("original_id")),
             updates,
         )
     return len(updates)
@@ -326,8 +348,6 @@ def upsert_cursor(
     if error is not None:
         values |= {"last_error_at": now, "last_error": error, "mentions_collected": 0}
     stmt = _insert(connection, c).values(**values)
-    changes: dict[str, Any] = {
-        key: stmt.excluded[key] for key in values if key not in ("source", "brand")
-    }
+    changes: dict[str, Any] = {key: stmt.excluded[key] for key in values if key not in ("source", "brand")}
     changes["mentions_collected"] = c.mentions_collected + stmt.excluded.mentions_collected
     connection.execute(stmt.on_conflict_do_update(index_elements=[c.source, c.brand], set_=changes))

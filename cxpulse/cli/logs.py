@@ -16,8 +16,12 @@ def configure_logging(console: Console, *, verbose: int = 0, quiet: bool = False
     """INFO for cxpulse's own loggers by default; -v adds library INFO, -vv DEBUG."""
     level = logging.WARNING if quiet else logging.INFO
     handler = RichHandler(
-        console=console, show_time=verbose > 0, show_path=False, markup=False,
-        rich_tracebacks=verbose > 1, log_time_format="%H:%M:%S",
+        console=console,
+        show_time=verbose > 0,
+        show_path=False,
+        markup=False,
+        rich_tracebacks=verbose > 1,
+        log_time_format="%H:%M:%S",
     )
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -24,12 +24,21 @@ __all__ = ["cli", "main", "run"]
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option(
-    "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), envvar="CXPULSE_CONFIG",
-    default=None, show_envvar=True,
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="CXPULSE_CONFIG",
+    default=None,
+    show_envvar=True,
     help="Config file to read. Default: ./config.toml.",
 )
 @click.option(
-    "--db", "database_url", metavar="URL", envvar="CXPULSE_DATABASE_URL", show_envvar=True, default=None,
+    "--db",
+    "database_url",
+    metavar="URL",
+    envvar="CXPULSE_DATABASE_URL",
+    show_envvar=True,
+    default=None,
     help="Results store URL; overrides [database] url. E.g. sqlite:///cx.db or "
     "postgresql+psycopg://postgres@127.0.0.1/cx.",
 )

@@ -46,9 +46,7 @@ class LoadedConfig:
         """A ConfigError naming this file, the line of ``path`` and the key."""
         return ConfigError(_where(self.path, self.locator.line_of(path), path) + message)
 
-    def resolve_secret(
-        self, value: Any, path: Sequence[str | int], env: Mapping[str, str]
-    ) -> Any:
+    def resolve_secret(self, value: Any, path: Sequence[str | int], env: Mapping[str, str]) -> Any:
         """Replace every ``{ env = "NAME" }`` inside ``value`` by the variable's value."""
         if isinstance(value, SecretRef) or (
             isinstance(value, dict) and set(value) == {"env"} and isinstance(value["env"], str)
@@ -105,9 +103,7 @@ def load_config(
     return LoadedConfig(loaded.settings, loaded.path, loaded.exists, loaded.locator, url)
 
 
-def settings_from_data(
-    data: Mapping[str, Any], path: Path, locator: LineLocator | None = None
-) -> Settings:
+def settings_from_data(data: Mapping[str, Any], path: Path, locator: LineLocator | None = None) -> Settings:
     """Validate parsed TOML data into Settings; errors name file, line and key."""
     locator = locator or LineLocator()
     try:
@@ -135,13 +131,11 @@ def _parse_toml(path: Path, text: str) -> dict[str, Any]:
         where = f"{path} line {match.group(1)}, column {match.group(2)}" if match else str(path)
         raise ConfigError(
             f"{where}: invalid TOML: {reason}; fix the syntax (strings need quotes, "
-            "tables look like [database], lists like [\"a\", \"b\"])"
+            'tables look like [database], lists like ["a", "b"])'
         ) from None
 
 
-def _config_error(
-    exc: ValidationError, data: Mapping[str, Any], path: Path, locator: LineLocator
-) -> ConfigError:
+def _config_error(exc: ValidationError, data: Mapping[str, Any], path: Path, locator: LineLocator) -> ConfigError:
     lines = []
     for error in exc.errors():
         location: KeyPath = tuple(error["loc"])

@@ -39,7 +39,12 @@ class _Strict(BaseModel):
 class SecretRef(_Strict):
     """A secret kept out of the file: ``{ env = "NAME" }`` reads environment variable NAME."""
 
-    env: Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", description="Name of the environment variable that holds the secret.")]
+    env: Annotated[
+        str,
+        Field(
+            pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", description="Name of the environment variable that holds the secret."
+        ),
+    ]
 
 
 class DatabaseConfig(_Strict):
@@ -50,7 +55,7 @@ class DatabaseConfig(_Strict):
         description=(
             "SQLAlchemy URL of the results store. Default: sqlite:///cxpulse.db next to the config "
             "file. PostgreSQL: postgresql+psycopg://user@host/db; put a URL with a password in the "
-            "environment: url = { env = \"CXPULSE_DATABASE_URL\" }."
+            'environment: url = { env = "CXPULSE_DATABASE_URL" }.'
         ),
     )
 
@@ -59,7 +64,9 @@ class PipelineConfig(_Strict):
     """``[pipeline]``: how collected mentions are prepared before they are stored."""
 
     max_text_chars: int = Field(
-        default=20_000, ge=280, le=1_000_000,
+        default=20_000,
+        ge=280,
+        le=1_000_000,
         description="Longer mention texts are cut to this many characters (a warning is logged).",
     )
     detect_language: bool = Field(
@@ -71,12 +78,8 @@ class PipelineConfig(_Strict):
 class Schedule(_Strict):
     """When a source is collected by ``cxpulse run``: ``{ every = "15m" }`` or ``{ cron = "..." }``."""
 
-    every: str | None = Field(
-        default=None, description="Interval like 30s, 15m, 2h or 1d."
-    )
-    cron: str | None = Field(
-        default=None, description="Five-field crontab expression, e.g. \"0 */2 * * *\"."
-    )
+    every: str | None = Field(default=None, description="Interval like 30s, 15m, 2h or 1d.")
+    cron: str | None = Field(default=None, description='Five-field crontab expression, e.g. "0 */2 * * *".')
 
     @model_validator(mode="after")
     def _one_of(self) -> Schedule:
@@ -111,7 +114,7 @@ class BrandConfig(_Strict):
     )
     languages: list[str] = Field(
         default_factory=list,
-        description="ISO 639-1 codes to keep, e.g. [\"en\", \"es\"]; empty keeps every language.",
+        description='ISO 639-1 codes to keep, e.g. ["en", "es"]; empty keeps every language.',
     )
 
     @field_validator("query")
@@ -128,7 +131,7 @@ class BrandConfig(_Strict):
     def _language_codes(cls, value: list[str]) -> list[str]:
         for code in value:
             if not re.fullmatch(r"[a-z]{2,3}", code):
-                raise ValueError(f"{code!r} is not an ISO 639-1 language code like \"en\"")
+                raise ValueError(f'{code!r} is not an ISO 639-1 language code like "en"')
         return value
 
     @property
@@ -199,8 +202,7 @@ class Settings(_Strict):
                 if brand_name not in names:
                     raise _PathError(
                         ("sources", i, "brands"),
-                        f"brand {brand_name!r} is not defined in [[brands]] "
-                        f"(known: {', '.join(names) or 'none'})",
+                        f"brand {brand_name!r} is not defined in [[brands]] (known: {', '.join(names) or 'none'})",
                     )
         return self
 

@@ -12,12 +12,12 @@ so every consumer compares like with like.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 __all__ = ["And", "Node", "Not", "Or", "Phrase", "Term", "TermKind"]
 
 
-class TermKind(str, Enum):
+class TermKind(StrEnum):
     WORD = "word"  # acme, café, 携帯
     HANDLE = "handle"  # @acme   (stored without the @)
     HASHTAG = "hashtag"  # #acme  (stored without the #)

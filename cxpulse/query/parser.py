@@ -126,9 +126,7 @@ class _Parser:
 
     def parse(self) -> Node:
         if self.peek() is _Kind.END:
-            raise QueryError(
-                f"empty query '{_shown(self.query)}': write at least one word to look for"
-            )
+            raise QueryError(f"empty query '{_shown(self.query)}': write at least one word to look for")
         node = self.and_expr()
         if self.peek() is _Kind.RPAREN:
             raise self.fail(self.tok, "unbalanced ')'", "remove it or add a matching '('")
@@ -168,9 +166,7 @@ class _Parser:
     def enter(self, tok: _Token) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise self.fail(
-                tok, "query nested too deeply", f"use at most {MAX_DEPTH} levels of ( and -"
-            )
+            raise self.fail(tok, "query nested too deeply", f"use at most {MAX_DEPTH} levels of ( and -")
 
     def atom(self) -> Node:
         tok = self.tok
@@ -233,17 +229,13 @@ class _Parser:
         if len(words) == 1:
             return Term(words[0], prefix=prefix)
         if prefix:
-            raise self.fail(
-                tok, "'*' after several words", "use '*' on a single word, as in refund*"
-            )
+            raise self.fail(tok, "'*' after several words", "use '*' on a single word, as in refund*")
         return Phrase(tuple(words))
 
     def phrase(self, tok: _Token) -> Node:
         words = tokenize(fold(tok.text))
         if not words:
-            raise self.fail(
-                tok, "phrase without words", "put words between the quotes or remove them"
-            )
+            raise self.fail(tok, "phrase without words", "put words between the quotes or remove them")
         if len(words) == 1:
             return Term(words[0])
         return Phrase(tuple(words))
@@ -321,7 +313,5 @@ def to_text(node: Node) -> str:
             return f"-({inner})"
         return f"-{inner}"
     if isinstance(node, Or):
-        return " OR ".join(
-            f"({to_text(c)})" if isinstance(c, And | Or) else to_text(c) for c in node.children
-        )
+        return " OR ".join(f"({to_text(c)})" if isinstance(c, And | Or) else to_text(c) for c in node.children)
     return " ".join(f"({to_text(c)})" if isinstance(c, And) else to_text(c) for c in node.children)

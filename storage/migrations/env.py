@@ -14,9 +14,7 @@ from storage.models import Base
 config = context.config
 connection = config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError(
-        "storage migrations need a connection: run them through storage.Store.upgrade()"
-    )
+    raise RuntimeError("storage migrations need a connection: run them through storage.Store.upgrade()")
 
 context.configure(
     connection=connection,

@@ -17,6 +17,7 @@ from cxpulse.query.ast import Node
 from storage.models import MentionBrandModel, MentionModel
 from storage.results import SearchFilters, SearchHit
 from storage.search import postgres, sqlite
+from storage.search.facets import FacetFilter, facet_filter
 from storage.search.filters import filter_conditions
 from storage.search.normalize import Positive, normalize
 
@@ -29,16 +30,19 @@ class _Backend(Protocol):
     """What :mod:`storage.search.sqlite` and :mod:`storage.search.postgres` provide."""
 
     def ranked_ids_statement(
-        self, node: Positive, conditions: Sequence[ColumnElement[bool]], limit: int, offset: int
+        self,
+        node: Positive,
+        conditions: Sequence[ColumnElement[bool]],
+        limit: int,
+        offset: int,
+        facets: FacetFilter | None = None,
     ) -> Select[int, float]: ...
 
     def count_statement(
-        self, node: Positive, conditions: Sequence[ColumnElement[bool]]
+        self, node: Positive, conditions: Sequence[ColumnElement[bool]], facets: FacetFilter | None = None
     ) -> Select[int]: ...
 
-    def snippets(
-        self, connection: Connection, node: Positive, ids: Sequence[int]
-    ) -> dict[int, str]: ...
+    def snippets(self, connection: Connection, node: Positive, ids: Sequence[int]) -> dict[int, str]: ...
 
 
 def _backend(connection: Connection) -> _Backend:
@@ -65,7 +69,8 @@ def search(
         ranked = [(row[0], 0.0) for row in connection.execute(stmt)]
     else:
         backend = _backend(connection)
-        ranked_stmt = backend.ranked_ids_statement(positive, conditions, limit, max(offset, 0))
+        facets = facet_filter(filters.brands)
+        ranked_stmt = backend.ranked_ids_statement(positive, conditions, limit, max(offset, 0), facets)
         ranked = [(row[0], float(row[1])) for row in connection.execute(ranked_stmt)]
     ids = [mention_id for mention_id, _ in ranked]
     if not ids:
@@ -103,7 +108,8 @@ def count(connection: Connection, query: Node | None, filters: SearchFilters) ->
     if query is None:
         stmt = select(func.count()).select_from(MentionModel).where(*conditions)
     else:
-        stmt = _backend(connection).count_statement(normalize(query), conditions)
+        facets = facet_filter(filters.brands)
+        stmt = _backend(connection).count_statement(normalize(query), conditions, facets)
     return int(connection.execute(stmt).scalar_one())
 
 

@@ -16,8 +16,7 @@ from cxpulse.query.ast import And, Node, Not, Or, Phrase, Term
 __all__ = ["AllOf", "AnyOf", "Leaf", "Positive", "normalize"]
 
 EXCLUSION_ONLY = (
-    "the search query only excludes words: add a term to search for, "
-    "e.g. 'refund -spam' instead of '-spam'"
+    "the search query only excludes words: add a term to search for, e.g. 'refund -spam' instead of '-spam'"
 )
 OR_EXCLUSION = (
     "an OR alternative in the search query only excludes words: add a term to search for "

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Connection,
     Float,
     Select,
+    and_,
     bindparam,
     func,
     literal_column,
@@ -33,14 +34,14 @@ from sqlalchemy.dialects.postgresql import REGCONFIG, TSQUERY, TSVECTOR
 
 from storage.models import MentionModel
 from storage.results import SNIPPET_END, SNIPPET_START
+from storage.search.facets import FacetFilter
 from storage.search.normalize import AnyOf, Leaf, Positive
 
-__all__ = ["compile_tsquery", "count_statement", "ranked_ids_statement", "snippets"]
+__all__ = ["compile_tsquery", "count_statement", "facet_tsquery", "ranked_ids_statement", "snippets"]
 
 PG_TSVECTOR_MAX_CHARS = 100_000  # as in migration 0001: only this much text is indexed
 HEADLINE_OPTIONS = (
-    f"StartSel={SNIPPET_START}, StopSel={SNIPPET_END}, MaxWords=30, MinWords=12, "
-    "MaxFragments=2, FragmentDelimiter=…"
+    f"StartSel={SNIPPET_START}, StopSel={SNIPPET_END}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=…"
 )
 _WORD = re.compile(r"\w+")
 
@@ -68,9 +69,7 @@ def compile_tsquery(node: Positive) -> ColumnElement[str]:
         combine = "tsquery_or"
     else:
         parts = [compile_tsquery(part) for part in node.include]
-        parts += [
-            func.tsquery_not(compile_tsquery(excluded), type_=TSQUERY) for excluded in node.exclude
-        ]
+        parts += [func.tsquery_not(compile_tsquery(excluded), type_=TSQUERY) for excluded in node.exclude]
         combine = "tsquery_and"
     expression = parts[0]
     for part in parts[1:]:
@@ -78,32 +77,45 @@ def compile_tsquery(node: Positive) -> ColumnElement[str]:
     return expression
 
 
-def _match(tsquery: ColumnElement[str]) -> ColumnElement[bool]:
-    return _search_vector.op("@@", is_comparison=True)(tsquery)
+def facet_tsquery(facets: FacetFilter) -> str:
+    """``b1:D | b2:D``: our own alphanumeric tokens, weight D only."""
+    return " | ".join(f"{token}:D" for token in facets.brands)
+
+
+def _match(tsquery: ColumnElement[str], facets: FacetFilter | None = None) -> ColumnElement[bool]:
+    words = _search_vector.op("@@", is_comparison=True)(tsquery)
+    if not facets:
+        return words
+    # Two conditions, not one combined tsquery: an empty word query (all stop characters)
+    # must match nothing, while ``'' && facets`` would match every faceted row.
+    narrowed = func.to_tsquery(_config, bindparam("facet_query", facet_tsquery(facets)), type_=TSQUERY)
+    return and_(words, _search_vector.op("@@", is_comparison=True)(narrowed))
 
 
 def ranked_ids_statement(
-    node: Positive, conditions: Sequence[ColumnElement[bool]], limit: int, offset: int
+    node: Positive,
+    conditions: Sequence[ColumnElement[bool]],
+    limit: int,
+    offset: int,
+    facets: FacetFilter | None = None,
 ) -> Select[int, float]:
-    """``(id, rank)`` of the best matches by ``ts_rank_cd``."""
+    """``(id, rank)`` of the best matches by ``ts_rank_cd`` of the words alone."""
     m = MentionModel
     tsquery = compile_tsquery(node)
     score = func.ts_rank_cd(_search_vector, tsquery, type_=Float)
     return (
         select(m.id, score.label("rank"))
-        .where(_match(tsquery), *conditions)
+        .where(_match(tsquery, facets), *conditions)
         .order_by(score.desc(), m.id.desc())
         .limit(limit)
         .offset(offset)
     )
 
 
-def count_statement(node: Positive, conditions: Sequence[ColumnElement[bool]]) -> Select[int]:
-    return (
-        select(func.count())
-        .select_from(MentionModel)
-        .where(_match(compile_tsquery(node)), *conditions)
-    )
+def count_statement(
+    node: Positive, conditions: Sequence[ColumnElement[bool]], facets: FacetFilter | None = None
+) -> Select[int]:
+    return select(func.count()).select_from(MentionModel).where(_match(compile_tsquery(node), facets), *conditions)
 
 
 def snippets(connection: Connection, node: Positive, ids: Sequence[int]) -> dict[int, str]:

@@ -27,9 +27,10 @@ from sqlalchemy import (
 
 from storage.models import MentionModel
 from storage.results import SNIPPET_END, SNIPPET_START
+from storage.search.facets import FacetFilter
 from storage.search.normalize import AnyOf, Leaf, Positive
 
-__all__ = ["compile_match", "count_statement", "ranked_ids_statement", "snippets"]
+__all__ = ["compile_match", "count_statement", "full_match", "ranked_ids_statement", "snippets"]
 
 SNIPPET_TOKENS = 24
 
@@ -54,8 +55,16 @@ def compile_match(node: Positive) -> str:
     return expression
 
 
-def _match(node: Positive) -> ColumnElement[bool]:
-    return _fts_ref.op("MATCH", is_comparison=True)(bindparam("fts_query", compile_match(node)))
+def full_match(node: Positive, facets: FacetFilter | None = None) -> str:
+    """The MATCH string: the words in the ``text`` column, brand tokens in ``facets``."""
+    expression = f"{{text}} : ({compile_match(node)})"
+    if facets:
+        expression += " AND {facets} : (" + " OR ".join(_quote(t) for t in facets.brands) + ")"
+    return expression
+
+
+def _match(node: Positive, facets: FacetFilter | None = None) -> ColumnElement[bool]:
+    return _fts_ref.op("MATCH", is_comparison=True)(bindparam("fts_query", full_match(node, facets)))
 
 
 def _source(conditions: Sequence[ColumnElement[bool]]) -> Select[int]:
@@ -66,14 +75,18 @@ def _source(conditions: Sequence[ColumnElement[bool]]) -> Select[int]:
 
 
 def ranked_ids_statement(
-    node: Positive, conditions: Sequence[ColumnElement[bool]], limit: int, offset: int
+    node: Positive,
+    conditions: Sequence[ColumnElement[bool]],
+    limit: int,
+    offset: int,
+    facets: FacetFilter | None = None,
 ) -> Select[int, float]:
-    """``(id, rank)`` of the best matches; rank is ``-bm25`` so higher is better."""
-    score = func.bm25(_fts_ref, type_=Float)
+    """``(id, rank)`` of the best matches; rank is ``-bm25`` over the text (facets weigh 0)."""
+    score = func.bm25(_fts_ref, 1.0, 0.0, type_=Float)
     stmt = (
         _source(conditions)
         .add_columns((-score).label("rank"))
-        .where(_match(node))
+        .where(_match(node, facets))
         .order_by(score, _fts.c.rowid.desc())
         .limit(limit)
         .offset(offset)
@@ -81,8 +94,10 @@ def ranked_ids_statement(
     return stmt
 
 
-def count_statement(node: Positive, conditions: Sequence[ColumnElement[bool]]) -> Select[int]:
-    inner = _source(conditions).where(_match(node)).subquery()
+def count_statement(
+    node: Positive, conditions: Sequence[ColumnElement[bool]], facets: FacetFilter | None = None
+) -> Select[int]:
+    inner = _source(conditions).where(_match(node, facets)).subquery()
     return select(func.count()).select_from(inner)
 
 

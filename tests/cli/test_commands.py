@@ -130,12 +130,14 @@ def test_import_csv_with_bad_rows(cli, tmp_path: Path) -> None:
     assert "tickets.csv line 4" in result.err
     hits = json.loads(cli("search", "refund OR support", "--json").out)
     assert {h["external_id"] for h in hits} == {"1", "4"}
-    again = cli("import", str(csv), "--brand", "Northwind Air", "--map", "id=ticket,text=body,created_at=opened",
-                "--json")
+    again = cli(
+        "import", str(csv), "--brand", "Northwind Air", "--map", "id=ticket,text=body,created_at=opened", "--json"
+    )
     assert again.code == 0 and json.loads(again.out)[0]["stored"] == 0  # resumed past the end
     csv.write_bytes(csv.read_bytes().replace(b"yesterday", b"2026-11-01").replace(b"Caf\xe9", b"Caf\xc3\xa9"))
-    fixed = cli("import", str(csv), "--brand", "Northwind Air", "--map", "id=ticket,text=body,created_at=opened",
-                "--json")
+    fixed = cli(
+        "import", str(csv), "--brand", "Northwind Air", "--map", "id=ticket,text=body,created_at=opened", "--json"
+    )
     assert fixed.code == 0, fixed.err
     assert json.loads(fixed.out)[0]["stored"] == 2  # only the two fixed rows are new
     assert len(json.loads(cli("search", "refund OR support", "--json").out)) == 2  # nothing twice
@@ -144,8 +146,17 @@ def test_import_csv_with_bad_rows(cli, tmp_path: Path) -> None:
 
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"ticket,body,opened\n1,fine,2026-11-01\n2,late,yesterday\n")
-    strict = cli("import", str(bad), "--brand", "Northwind Air", "--strict", "--source-name", "strict",
-                 "--map", "id=ticket,text=body,created_at=opened")
+    strict = cli(
+        "import",
+        str(bad),
+        "--brand",
+        "Northwind Air",
+        "--strict",
+        "--source-name",
+        "strict",
+        "--map",
+        "id=ticket,text=body,created_at=opened",
+    )
     assert strict.code == 1 and "line 3" in strict.err
     assert json.loads(cli("search", "--source", "strict", "--json").out) == []
 

@@ -48,7 +48,13 @@ def test_every_config_key_is_documented() -> None:
     from cxpulse.config import schema
 
     reference = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
-    for model in (schema.DatabaseConfig, schema.PipelineConfig, schema.BrandConfig, schema.SourceConfig, schema.Schedule):
+    for model in (
+        schema.DatabaseConfig,
+        schema.PipelineConfig,
+        schema.BrandConfig,
+        schema.SourceConfig,
+        schema.Schedule,
+    ):
         for name, field in model.model_fields.items():
             assert field.description, f"{model.__name__}.{name} has no description"
             assert f"| `{name}` |" in reference

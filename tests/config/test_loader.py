@@ -89,13 +89,13 @@ def test_unknown_key_names_line_key_and_suggests(tmp_path: Path) -> None:
 
 
 def test_unknown_key_in_inline_table_is_located(tmp_path: Path) -> None:
-    path = write(tmp_path, GOOD.replace("[[sources]]\ntype", "[[sources]]\nschedule = { evry = \"5m\" }\ntype"))
+    path = write(tmp_path, GOOD.replace("[[sources]]\ntype", '[[sources]]\nschedule = { evry = "5m" }\ntype'))
     with pytest.raises(ConfigError, match=r"line 15, key 'sources\[0\]\.schedule\.evry'.*did you mean 'every'"):
         load_config(path, env={})
 
 
 def test_bad_brand_query_names_key_and_column(tmp_path: Path) -> None:
-    path = write(tmp_path, GOOD.replace("query = \"globex\"", "query = '\"globex'"))
+    path = write(tmp_path, GOOD.replace('query = "globex"', "query = '\"globex'"))
     with pytest.raises(ConfigError) as info:
         load_config(path, env={})
     assert "line 12, key 'brands[1].query'" in str(info.value)
@@ -112,7 +112,9 @@ def test_unknown_competitor_and_brand_reference(tmp_path: Path) -> None:
 
 
 def test_literal_secret_is_refused(tmp_path: Path) -> None:
-    path = write(tmp_path, GOOD + '\n[[sources]]\nname = "x"\ntype = "twitter"\noptions = { bearer_token = "AAAA-secret" }\n')
+    path = write(
+        tmp_path, GOOD + '\n[[sources]]\nname = "x"\ntype = "twitter"\noptions = { bearer_token = "AAAA-secret" }\n'
+    )
     with pytest.raises(ConfigError) as info:
         load_config(path, env={})
     message = str(info.value)
@@ -135,7 +137,7 @@ def test_secret_reference_resolves_and_missing_one_is_named(tmp_path: Path) -> N
 
 
 def test_bad_schedule_and_language(tmp_path: Path) -> None:
-    path = write(tmp_path, GOOD.replace("[[sources]]\n", "[[sources]]\nschedule = { every = \"soon\" }\n"))
+    path = write(tmp_path, GOOD.replace("[[sources]]\n", '[[sources]]\nschedule = { every = "soon" }\n'))
     with pytest.raises(ConfigError, match=r"sources\[0\]\.schedule.*30s, 15m"):
         load_config(path, env={})
     path = write(tmp_path, GOOD.replace('["en", "es"]', '["english"]'))
@@ -151,6 +153,6 @@ def test_invalid_utf8_config(tmp_path: Path) -> None:
 
 
 def test_duplicate_names(tmp_path: Path) -> None:
-    path = write(tmp_path, GOOD + "\n[[sources]]\ntype = \"demo\"\n")
+    path = write(tmp_path, GOOD + '\n[[sources]]\ntype = "demo"\n')
     with pytest.raises(ConfigError, match=r"key 'sources\[1\]\.name'.*defined twice"):
         load_config(path, env={})

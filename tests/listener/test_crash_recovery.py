@@ -39,7 +39,8 @@ FROM mentions m ORDER BY m.source, m.external_id
 def cxpulse(config: Path, *args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-c", "from cxpulse.cli.main import main; main()", "--config", str(config), "-q", *args],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
 
 

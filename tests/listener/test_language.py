@@ -94,9 +94,7 @@ def test_english_tweets_accuracy(detector: LanguageDetector) -> None:
 
 
 def test_fast_enough(detector: LanguageDetector) -> None:
-    texts = [
-        f"@acme my order #{i} never arrived, can I get a refund please? 😡" for i in range(3000)
-    ]
+    texts = [f"@acme my order #{i} never arrived, can I get a refund please? 😡" for i in range(3000)]
     detector.detect(texts[0])
     start = time.perf_counter()
     for text in texts:

@@ -18,9 +18,7 @@ def norm(text: str, **kwargs: int) -> str:
 
 
 def test_plain_text_is_unchanged() -> None:
-    assert normalize_text("My order never arrived.") == NormalizedText(
-        "My order never arrived.", truncated=False
-    )
+    assert normalize_text("My order never arrived.") == NormalizedText("My order never arrived.", truncated=False)
 
 
 def test_nfc() -> None:

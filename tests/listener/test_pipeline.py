@@ -15,8 +15,11 @@ from storage import SearchFilters, Store
 ANCHOR = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 BRANDS = [
-    {"name": "Northwind Air", "query": '(northwind OR @northwindair) -"northwind traders" -airdrop',
-     "competitors": ["Skyhop"]},
+    {
+        "name": "Northwind Air",
+        "query": '(northwind OR @northwindair) -"northwind traders" -airdrop',
+        "competitors": ["Skyhop"],
+    },
     {"name": "Skyhop", "query": '(skyhop OR @skyhop) -"skyhop trampoline" -airdrop'},
 ]
 
@@ -24,8 +27,9 @@ BRANDS = [
 def config_for(tmp_path: Path, sources: list[dict[str, object]]) -> LoadedConfig:
     data = {"brands": BRANDS, "sources": sources}
     path = tmp_path / "config.toml"
-    return LoadedConfig(settings_from_data(data, path), path, exists=False,
-                        database_url=f"sqlite:///{tmp_path / 'cx.db'}")
+    return LoadedConfig(
+        settings_from_data(data, path), path, exists=False, database_url=f"sqlite:///{tmp_path / 'cx.db'}"
+    )
 
 
 @pytest.fixture
@@ -55,8 +59,12 @@ def test_second_collect_stores_nothing_twice(tmp_path: Path, store: Store) -> No
 
 
 def test_a_failing_source_does_not_stop_the_others(tmp_path: Path, store: Store) -> None:
-    missing = {"type": "file", "name": "tickets", "brands": ["Skyhop"],
-               "options": {"path": str(tmp_path / "missing.csv")}}
+    missing = {
+        "type": "file",
+        "name": "tickets",
+        "brands": ["Skyhop"],
+        "options": {"path": str(tmp_path / "missing.csv")},
+    }
     broken_secret = {"type": "file", "name": "vault", "options": {"path": {"env": "NOT_SET_ANYWHERE"}}}
     config = config_for(tmp_path, [missing, broken_secret, DEMO])
     results = collect(config, store, {})

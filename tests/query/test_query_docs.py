@@ -42,9 +42,7 @@ def test_operator_table_examples(query: str, positives: list[str], negatives: li
         assert not matches(tree, MatchDocument.from_text(text)), text
 
 
-@pytest.mark.parametrize(
-    "message", re.findall(r"^(.* in query '.*|query '.*)$", TEXT, flags=re.MULTILINE)
-)
+@pytest.mark.parametrize("message", re.findall(r"^(.* in query '.*|query '.*)$", TEXT, flags=re.MULTILINE))
 def test_error_examples(message: str) -> None:
     query = re.search(r"query '(.*?)'", message)
     assert query is not None

@@ -113,9 +113,7 @@ def test_phrase_with_repeated_first_word() -> None:
 
 def test_matching_is_fast_enough() -> None:
     """The pipeline checks every mention against every brand: well above 20,000/s."""
-    query = parse(
-        '(acme OR "acme air" OR @acmeair OR #acmefail) -"acme fruit" (refund* OR delay OR late)'
-    )
+    query = parse('(acme OR "acme air" OR @acmeair OR #acmefail) -"acme fruit" (refund* OR delay OR late)')
     base = (
         "@AcmeAir my flight from Boston was delayed 3 hours and nobody at the gate "
         "could tell us why. Still waiting on the refund you promised last week! #fail "

@@ -23,9 +23,7 @@ from psycopg import sql
 from cxpulse.types import StoredMention
 from storage import Store
 
-POSTGRES_ADMIN_URL = os.environ.get(
-    "CXPULSE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
+POSTGRES_ADMIN_URL = os.environ.get("CXPULSE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 TABLES = (
     "mentions",
     "mention_brands",
@@ -58,9 +56,7 @@ def _create_database() -> str:
 
 def _drop_database(name: str) -> None:
     with _admin() as admin:
-        admin.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def _database_url(name: str) -> str:

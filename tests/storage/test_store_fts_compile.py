@@ -55,9 +55,7 @@ def test_postgres_tsquery_keeps_user_text_out_of_the_sql() -> None:
 
 
 def test_a_prefix_term_reaches_postgres_as_word_characters_only() -> None:
-    compiled = compile_tsquery(normalize(Term("re:fund!|&*", prefix=True))).compile(
-        dialect=postgresql.dialect()
-    )
+    compiled = compile_tsquery(normalize(Term("re:fund!|&*", prefix=True))).compile(dialect=postgresql.dialect())
     assert list(compiled.params.values()) == ["re <-> fund:*"]
 
 
@@ -93,9 +91,7 @@ TREES: st.SearchStrategy[Node] = st.recursive(
 )
 
 
-@settings(
-    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(query=TREES)
 def test_random_queries_never_raise_a_database_error(store: Store, query: Node) -> None:
     if store.count(None, SearchFilters()) == 0:

@@ -52,9 +52,7 @@ def test_upgrade_twice_is_a_no_op_and_keeps_data(empty_url: str, mention) -> Non
     store = Store.open(empty_url)
     try:
         store.upgrade()
-        store.save_batch(
-            [mention("1", "hello")], source="twitter", brand="acme", cursor=Cursor("c")
-        )
+        store.save_batch([mention("1", "hello")], source="twitter", brand="acme", cursor=Cursor("c"))
         store.upgrade()
         store.upgrade("head")
         assert store.current_revision() == head_revision()
@@ -64,15 +62,11 @@ def test_upgrade_twice_is_a_no_op_and_keeps_data(empty_url: str, mention) -> Non
 
 
 def test_models_match_the_migrated_database(store: Store) -> None:
-    def include(
-        obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
-    ) -> bool:
+    def include(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
         return name not in FTS_OBJECTS
 
     with store.engine.connect() as connection:
-        context = MigrationContext.configure(
-            connection, opts={"include_object": include, "compare_type": True}
-        )
+        context = MigrationContext.configure(connection, opts={"include_object": include, "compare_type": True})
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
 

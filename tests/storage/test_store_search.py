@@ -42,12 +42,8 @@ def corpus(store: Store, mention: MentionFactory) -> Store:
             created_at=at(3),
             language="en",
         ),
-        mention(
-            "a3", "The delivery was late but support was kind", created_at=at(10), language="en"
-        ),
-        mention(
-            "a4", "Le café était froid et la livraison en retard", created_at=at(12), language="fr"
-        ),
+        mention("a3", "The delivery was late but support was kind", created_at=at(10), language="en"),
+        mention("a4", "Le café était froid et la livraison en retard", created_at=at(12), language="fr"),
         mention(
             "a5",
             "Customer service refunded me without asking, amazing",
@@ -60,9 +56,7 @@ def corpus(store: Store, mention: MentionFactory) -> Store:
     ]
     store.save_batch(acme, source="twitter", brand="acme", cursor=Cursor("t1"))
     globex = [
-        mention(
-            "g1", "Globex lost my refund request", source="reddit", created_at=at(5), language="en"
-        ),
+        mention("g1", "Globex lost my refund request", source="reddit", created_at=at(5), language="en"),
         mention(
             "g2",
             "Globex delivery on time, great",

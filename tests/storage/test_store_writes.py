@@ -34,9 +34,7 @@ def test_a_batch_is_stored_with_its_cursor(store: Store, mention: MentionFactory
     assert status.last_error is None
 
 
-def test_saving_the_same_batch_again_stores_nothing_twice(
-    store: Store, mention: MentionFactory
-) -> None:
+def test_saving_the_same_batch_again_stores_nothing_twice(store: Store, mention: MentionFactory) -> None:
     batch = [mention("1", "my order never arrived"), mention("2", "refund please")]
     store.save_batch(batch, source="twitter", brand="acme", cursor=Cursor("a"))
 
@@ -48,12 +46,8 @@ def test_saving_the_same_batch_again_stores_nothing_twice(
     assert store.load_cursor("twitter", "acme") == Cursor("b")
 
 
-def test_a_mention_fetched_for_a_second_brand_is_linked_to_both(
-    store: Store, mention: MentionFactory
-) -> None:
-    store.save_batch(
-        [mention("1", "acme vs globex")], source="twitter", brand="acme", cursor=Cursor("a")
-    )
+def test_a_mention_fetched_for_a_second_brand_is_linked_to_both(store: Store, mention: MentionFactory) -> None:
+    store.save_batch([mention("1", "acme vs globex")], source="twitter", brand="acme", cursor=Cursor("a"))
     store.save_batch(
         [mention("1", "acme vs globex"), mention("2", "globex only")],
         source="twitter",
@@ -70,21 +64,13 @@ def test_a_mention_fetched_for_a_second_brand_is_linked_to_both(
     assert store.load_cursor("twitter", "globex") == Cursor("g")
 
 
-def test_the_same_external_id_from_two_sources_is_two_mentions(
-    store: Store, mention: MentionFactory
-) -> None:
-    store.save_batch(
-        [mention("1", "hi", source="twitter")], source="twitter", brand="acme", cursor=Cursor()
-    )
-    store.save_batch(
-        [mention("1", "hi", source="reddit")], source="reddit", brand="acme", cursor=Cursor()
-    )
+def test_the_same_external_id_from_two_sources_is_two_mentions(store: Store, mention: MentionFactory) -> None:
+    store.save_batch([mention("1", "hi", source="twitter")], source="twitter", brand="acme", cursor=Cursor())
+    store.save_batch([mention("1", "hi", source="reddit")], source="reddit", brand="acme", cursor=Cursor())
     assert store.count(None, ALL) == 2
 
 
-def test_copies_are_linked_to_the_first_stored_mention(
-    store: Store, mention: MentionFactory
-) -> None:
+def test_copies_are_linked_to_the_first_stored_mention(store: Store, mention: MentionFactory) -> None:
     store.save_batch(
         [mention("1", "great service", content_hash="h")],
         source="twitter",
@@ -183,9 +169,7 @@ def test_a_source_never_collected_starts_from_the_beginning(store: Store) -> Non
     assert store.source_status() == []
 
 
-def test_source_errors_are_recorded_without_moving_the_cursor(
-    store: Store, mention: MentionFactory
-) -> None:
+def test_source_errors_are_recorded_without_moving_the_cursor(store: Store, mention: MentionFactory) -> None:
     store.save_batch([mention("1", "x")], source="twitter", brand="acme", cursor=Cursor("c1"))
     store.record_source_error("twitter", "acme", "rate limited until 13:00")
     store.record_source_error("reddit", "acme", "401: check reddit client_secret")
@@ -203,9 +187,7 @@ def test_source_errors_are_recorded_without_moving_the_cursor(
 
 def test_a_mention_from_another_source_is_refused(store: Store, mention: MentionFactory) -> None:
     with pytest.raises(StorageError, match="reddit"):
-        store.save_batch(
-            [mention("1", "x", source="reddit")], source="twitter", brand="acme", cursor=Cursor()
-        )
+        store.save_batch([mention("1", "x", source="reddit")], source="twitter", brand="acme", cursor=Cursor())
 
 
 def test_naive_datetimes_are_refused(store: Store, mention: MentionFactory) -> None:
@@ -257,18 +239,13 @@ def test_html_and_script_text_is_stored_verbatim(store: Store, mention: MentionF
 
 
 def test_a_batch_of_a_thousand_is_saved_in_one_go(store: Store, mention: MentionFactory) -> None:
-    batch = [
-        mention(str(i), f"mention number {i} about delivery", content_hash=f"h{i % 900}")
-        for i in range(1000)
-    ]
+    batch = [mention(str(i), f"mention number {i} about delivery", content_hash=f"h{i % 900}") for i in range(1000)]
     result = store.save_batch(batch, source="twitter", brand="acme", cursor=Cursor("end"))
     assert result == SaveResult(inserted=1000, already_stored=0, duplicates_linked=100)
     assert store.summary().mentions == 1000
 
 
-def test_sqlite_full_text_index_follows_every_write(
-    tmp_path: Path, mention: MentionFactory
-) -> None:
+def test_sqlite_full_text_index_follows_every_write(tmp_path: Path, mention: MentionFactory) -> None:
     """Batches index themselves at once; triggers cover other writers (insert, update, delete)."""
     store = Store.open(f"sqlite:///{tmp_path / 'fts.db'}")
     try:
@@ -298,12 +275,7 @@ def test_sqlite_full_text_index_follows_every_write(
         assert store.count(Term("lost"), ALL) == 0
         assert store.count(Term("hand"), ALL) == 1
         with store.engine.begin() as connection:
-            assert (
-                connection.exec_driver_sql("SELECT count(*) FROM mentions_fts_deferred").scalar()
-                == 0
-            )
-            connection.exec_driver_sql(
-                "INSERT INTO mentions_fts(mentions_fts, rank) VALUES ('integrity-check', 1)"
-            )
+            assert connection.exec_driver_sql("SELECT count(*) FROM mentions_fts_deferred").scalar() == 0
+            connection.exec_driver_sql("INSERT INTO mentions_fts(mentions_fts, rank) VALUES ('integrity-check', 1)")
     finally:
         store.dispose()

@@ -11,7 +11,13 @@ def register_commands(cli: click.Group) -> None:
     from cxpulse.cli.commands import collect, config, demo, search, sources, store
 
     for command in (
-        store.init, store.db, collect.collect, collect.import_file, search.search,
-        config.config, sources.sources, demo.demo,
+        store.init,
+        store.db,
+        collect.collect,
+        collect.import_file,
+        search.search,
+        config.config,
+        sources.sources,
+        demo.demo,
     ):
         cli.add_command(command)

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import click
 from pydantic import ValidationError
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from cxpulse.cli.context import AppContext, pass_app
 from cxpulse.cli.options import parse_mapping
 from cxpulse.cli.output import print_json, table
+from cxpulse.cli.progress import CollectProgress
 from cxpulse.errors import ConfigError, InputError
-from listener.pipeline import BatchProgress, RunResult, collect_source
+from listener.pipeline import RunResult, collect_source
 from listener.pipeline import collect as run_collect
 from listener.registry import source_class
 
@@ -22,9 +22,14 @@ __all__ = ["collect", "import_file", "report_results"]
 
 
 @click.command()
-@click.option("--source", "-s", "sources", multiple=True, metavar="NAME",
-              help="Collect only this source (its [[sources]] name); repeatable. "
-              "A named source runs even if disabled.")
+@click.option(
+    "--source",
+    "-s",
+    "sources",
+    multiple=True,
+    metavar="NAME",
+    help="Collect only this source (its [[sources]] name); repeatable. A named source runs even if disabled.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the per-source results as JSON.")
 @pass_app
 def collect(app: AppContext, sources: tuple[str, ...], as_json: bool) -> None:
@@ -36,7 +41,7 @@ def collect(app: AppContext, sources: tuple[str, ...], as_json: bool) -> None:
     """
     config = app.config()
     store = app.store()
-    with _progress(app) as on_batch:
+    with CollectProgress(app) as on_batch:
         results = run_collect(config, store, os.environ, only=sources or None, on_batch=on_batch)
     report_results(app, results, as_json=as_json)
 
@@ -44,20 +49,41 @@ def collect(app: AppContext, sources: tuple[str, ...], as_json: bool) -> None:
 @click.command("import")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--brand", "-b", required=True, help="Brand the file's mentions belong to.")
-@click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN,...",
-              help="Column for each field, e.g. --map text=body,created_at=opened_at,id=ticket_id. "
-              "Fields: id, text, created_at, author_handle, author_name, author_followers, url, "
-              "language, channel, rating. Unmapped fields use the column of the same name.")
-@click.option("--format", "file_format", type=click.Choice(["auto", "csv", "jsonl"]), default="auto",
-              show_default=True, help="File format; auto decides by extension (.csv, .tsv, .jsonl, .ndjson).")
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="FIELD=COLUMN,...",
+    help="Column for each field, e.g. --map text=body,created_at=opened_at,id=ticket_id. "
+    "Fields: id, text, created_at, author_handle, author_name, author_followers, url, "
+    "language, channel, rating. Unmapped fields use the column of the same name.",
+)
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(["auto", "csv", "jsonl"]),
+    default="auto",
+    show_default=True,
+    help="File format; auto decides by extension (.csv, .tsv, .jsonl, .ndjson).",
+)
 @click.option("--strict", is_flag=True, help="Reject the whole file if any row is bad (default: import the good rows).")
-@click.option("--source-name", default="import", show_default=True,
-              help="Source name the mentions are stored under (ids are unique per source).")
+@click.option(
+    "--source-name",
+    default="import",
+    show_default=True,
+    help="Source name the mentions are stored under (ids are unique per source).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
 def import_file(
-    app: AppContext, file: Path, brand: str, mapping: tuple[str, ...], file_format: str,
-    strict: bool, source_name: str, as_json: bool,
+    app: AppContext,
+    file: Path,
+    brand: str,
+    mapping: tuple[str, ...],
+    file_format: str,
+    strict: bool,
+    source_name: str,
+    as_json: bool,
 ) -> None:
     """Import a CSV or JSONL file of tickets, survey verbatims or exports.
 
@@ -87,7 +113,7 @@ def import_file(
         raise InputError(f"{file}: {'.'.join(map(str, error['loc']))}: {error['msg']}") from None
     source = cls(source_name, options)
     store = app.store()
-    with _progress(app) as on_batch:
+    with CollectProgress(app) as on_batch:
         result = collect_source(source, brand_query, store, settings=settings.pipeline, on_batch=on_batch)
     report_results(app, [result], as_json=as_json)
 
@@ -96,41 +122,31 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', " ") + '"'
 
 
-class _progress:
-    """A live line per source and brand on stderr: mentions fetched and stored."""
-
-    def __init__(self, app: AppContext) -> None:
-        self.progress = Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.fields[counts]}"),
-            TimeElapsedColumn(), console=app.err, transient=False, disable=not app.err.is_terminal,
-        )
-        self.tasks: dict[tuple[str, str], int] = {}
-
-    def __enter__(self) -> _progress:
-        self.progress.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.progress.__exit__(None, None, None)
-
-    def __call__(self, update: BatchProgress) -> None:
-        key = (update.source, update.brand)
-        counts = f"{update.fetched:,} fetched, {update.stored:,} new"
-        if key not in self.tasks:
-            self.tasks[key] = self.progress.add_task(f"{update.source} · {update.brand}", total=None, counts=counts)
-        self.progress.update(self.tasks[key], counts=counts)
-
-
 def report_results(app: AppContext, results: Sequence[RunResult], *, as_json: bool) -> None:
     """Print the results and exit 1 when any source failed or rejected rows."""
     if as_json:
         print_json(app.out, list(results))
     else:
-        app.out.print(table(
-            "collected", ["source", "brand", "fetched", "new", "already stored", "duplicates", "dropped", "rejected", "error"],
-            [(r.source, r.brand, r.fetched, r.stored, r.already_stored, r.duplicates_linked,
-              sum(r.dropped.values()), len(r.rejected), r.error or "") for r in results],
-        ))
+        app.out.print(
+            table(
+                "collected",
+                ["source", "brand", "fetched", "new", "already stored", "duplicates", "dropped", "rejected", "error"],
+                [
+                    (
+                        r.source,
+                        r.brand,
+                        r.fetched,
+                        r.stored,
+                        r.already_stored,
+                        r.duplicates_linked,
+                        sum(r.dropped.values()),
+                        len(r.rejected),
+                        r.error or "",
+                    )
+                    for r in results
+                ],
+            )
+        )
         for result in results:
             for line in result.rejected[:20]:
                 app.err.print(f"rejected: {line}", markup=False, highlight=False)
@@ -143,10 +159,13 @@ def report_results(app: AppContext, results: Sequence[RunResult], *, as_json: bo
     if failed:
         app.err.print(
             f"error: {len(failed)} of {len(results)} source runs failed (the others were stored); "
-            "`cxpulse sources status` shows the last error of each", markup=False,
+            "`cxpulse sources status` shows the last error of each",
+            markup=False,
         )
     elif rejected:
-        app.err.print(f"error: {rejected} row(s) rejected; fix them and import again "
-                      "(rows already stored are not stored twice)", markup=False)
+        app.err.print(
+            f"error: {rejected} row(s) rejected; fix them and import again (rows already stored are not stored twice)",
+            markup=False,
+        )
     if failed or rejected:
         click.get_current_context().exit(1)

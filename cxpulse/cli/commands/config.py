@@ -44,7 +44,9 @@ def check(app: AppContext, as_json: bool) -> None:
             problems.append(str(exc))
     effective = effective_config(loaded)
     if as_json:
-        print_json(app.out, {"file": str(loaded.path), "valid": not problems, "problems": problems, "config": effective})
+        print_json(
+            app.out, {"file": str(loaded.path), "valid": not problems, "problems": problems, "config": effective}
+        )
     else:
         app.out.print(f"# effective configuration from {loaded.path}", markup=False)
         app.out.print(_to_toml(effective), markup=False, highlight=False)
@@ -57,9 +59,10 @@ def check(app: AppContext, as_json: bool) -> None:
 
 def effective_config(loaded: LoadedConfig) -> dict[str, Any]:
     """The settings with defaults filled in and every secret masked."""
-    data = loaded.settings.model_dump(mode="json", exclude_none=True)
+    data: dict[str, Any] = loaded.settings.model_dump(mode="json", exclude_none=True)
     data["database"]["url"] = make_url(loaded.database_url).render_as_string(hide_password=True)
-    return _mask(data)
+    masked: dict[str, Any] = _mask(data)
+    return masked
 
 
 def _mask(value: Any) -> Any:

@@ -19,17 +19,30 @@ __all__ = ["search"]
 @click.option("--source", "-s", "sources", multiple=True, help="Only this source name; repeatable.")
 @click.option("--since", metavar="WHEN", help="From this time: 2026-11-01, 2026-11-01T08:00, or 12h / 7d / 2w ago.")
 @click.option("--until", metavar="WHEN", help="Up to this time (a bare date includes that whole day).")
-@click.option("--language", "-l", "languages", multiple=True, metavar="CODE", help="Only this language (en, es, ...); repeatable.")
-@click.option("--channel", "channels", multiple=True, help="Only this channel (twitter, reddit, app_review, ...); repeatable.")
+@click.option(
+    "--language", "-l", "languages", multiple=True, metavar="CODE", help="Only this language (en, es, ...); repeatable."
+)
+@click.option(
+    "--channel", "channels", multiple=True, help="Only this channel (twitter, reddit, app_review, ...); repeatable."
+)
 @click.option("--no-duplicates", is_flag=True, help="Hide copies (retweets, copy-paste) of earlier mentions.")
 @click.option("--limit", "-n", type=click.IntRange(1, 1000), default=20, show_default=True, help="How many results.")
 @click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many results (paging).")
 @click.option("--json", "as_json", is_flag=True, help="Print results as a JSON array (full text, no highlighting).")
 @pass_app
 def search(
-    app: AppContext, query: str, brands: tuple[str, ...], sources: tuple[str, ...], since: str | None,
-    until: str | None, languages: tuple[str, ...], channels: tuple[str, ...], no_duplicates: bool,
-    limit: int, offset: int, as_json: bool,
+    app: AppContext,
+    query: str,
+    brands: tuple[str, ...],
+    sources: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    languages: tuple[str, ...],
+    channels: tuple[str, ...],
+    no_duplicates: bool,
+    limit: int,
+    offset: int,
+    as_json: bool,
 ) -> None:
     """Search stored mentions, best matches first.
 
@@ -44,28 +57,57 @@ def search(
     """
     node = require_positive(parse(query), query) if query.strip() else None
     filters = SearchFilters(
-        brands=brands, sources=sources, since=parse_when(since),
-        until=parse_when(until, end_of_day=True), languages=languages, channels=channels,
+        brands=brands,
+        sources=sources,
+        since=parse_when(since),
+        until=parse_when(until, end_of_day=True),
+        languages=languages,
+        channels=channels,
         include_duplicates=not no_duplicates,
     )
     store = app.store()
     hits = store.search(node, filters, limit=limit, offset=offset)
     if as_json:
-        print_json(app.out, [
-            {
-                "id": h.id, "source": h.source, "external_id": h.external_id, "brands": list(h.brands),
-                "created_at": h.created_at, "author_handle": h.author_handle, "language": h.language,
-                "channel": h.channel, "rating": h.rating, "url": h.url, "text": h.text,
-                "snippet": strip_marks(h.snippet), "duplicate_of": h.duplicate_of_id, "rank": h.rank,
-            }
-            for h in hits
-        ])
+        print_json(
+            app.out,
+            [
+                {
+                    "id": h.id,
+                    "source": h.source,
+                    "external_id": h.external_id,
+                    "brands": list(h.brands),
+                    "created_at": h.created_at,
+                    "author_handle": h.author_handle,
+                    "language": h.language,
+                    "channel": h.channel,
+                    "rating": h.rating,
+                    "url": h.url,
+                    "text": h.text,
+                    "snippet": strip_marks(h.snippet),
+                    "duplicate_of": h.duplicate_of_id,
+                    "rank": h.rank,
+                }
+                for h in hits
+            ],
+        )
         return
     if not hits:
         app.err.print("no mentions match; widen the query or the filters", markup=False)
         return
-    app.out.print(table(
-        None, ["date", "brand", "source", "author", "lang", "mention"],
-        [(h.created_at, ", ".join(h.brands), h.channel or h.source, h.author_handle, h.language,
-          highlight(h.snippet)) for h in hits],
-    ))
+    app.out.print(
+        table(
+            None,
+            ["date", "brand", "source", "author", "lang", "mention"],
+            [
+                (
+                    h.created_at,
+                    ", ".join(h.brands),
+                    h.channel or h.source,
+                    h.author_handle,
+                    h.language,
+                    highlight(h.snippet),
+                )
+                for h in hits
+            ],
+        )
+    )

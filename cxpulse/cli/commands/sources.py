@@ -29,10 +29,13 @@ def list_sources(app: AppContext, as_json: bool) -> None:
     if as_json:
         print_json(app.out, infos)
         return
-    app.out.print(table(
-        None, ["type", "collects", "needs", "options", "from"],
-        [(i.type, i.summary, i.needs, ", ".join(i.options), i.provider) for i in infos],
-    ))
+    app.out.print(
+        table(
+            None,
+            ["type", "collects", "needs", "options", "from"],
+            [(i.type, i.summary, i.needs, ", ".join(i.options), i.provider) for i in infos],
+        )
+    )
 
 
 @sources.command("status")
@@ -44,8 +47,21 @@ def status(app: AppContext, as_json: bool) -> None:
     if as_json:
         print_json(app.out, rows)
         return
-    app.out.print(table(
-        None, ["source", "brand", "collected", "last success", "last error at", "last error", "cursor"],
-        [(r.source, r.brand, r.mentions_collected, r.last_success_at, r.last_error_at, r.last_error or "",
-          r.cursor.value or "") for r in rows],
-    ))
+    app.out.print(
+        table(
+            None,
+            ["source", "brand", "collected", "last success", "last error at", "last error", "cursor"],
+            [
+                (
+                    r.source,
+                    r.brand,
+                    r.mentions_collected,
+                    r.last_success_at,
+                    r.last_error_at,
+                    r.last_error or "",
+                    r.cursor.value or "",
+                )
+                for r in rows
+            ],
+        )
+    )

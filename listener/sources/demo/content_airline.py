@@ -1,4 +1,3 @@
-# ruff: noqa: E501  (demo sentences read better on one line each)
 """What passengers say about an airline, in five languages (demo content)."""
 
 from __future__ import annotations
@@ -59,9 +58,7 @@ _EN = {
             "bags were on the belt before we reached the hall, impressive",
             "{brand} ground staff in {city} handled my stroller with real care",
         ),
-        exceeded=(
-            "expected to never see my lost bag again, {brand} drove it to my hotel in {city} the same night",
-        ),
+        exceeded=("expected to never see my lost bag again, {brand} drove it to my hotel in {city} the same night",),
         questions=(
             "what are the cabin bag dimensions on {brand}?",
             "can I check a bike on {brand} to {city}?",
@@ -80,9 +77,7 @@ _EN = {
             "advertised as fully refundable, now there's a {amount} fee to cancel",
         ),
         praise=("refund for my cancelled {city} trip arrived in two days, thanks {brand}",),
-        exceeded=(
-            "didn't expect {brand} to refund the taxes on a non-refundable ticket, pleasantly surprised",
-        ),
+        exceeded=("didn't expect {brand} to refund the taxes on a non-refundable ticket, pleasantly surprised",),
         questions=("how long do {brand} refunds usually take to show up on a credit card?",),
         details=("Emailed twice.", "The chat bot keeps closing the case."),
     ),
@@ -120,9 +115,7 @@ _EN = {
             "flight attendant on {code} was rude to an elderly passenger",
             "crew ignored the call button for the whole flight to {city}",
         ),
-        shortfalls=(
-            "{brand} ads talk about warm service, the crew on my {city} flight barely looked at us",
-        ),
+        shortfalls=("{brand} ads talk about warm service, the crew on my {city} flight barely looked at us",),
         praise=(
             "shout out to the {brand} crew on the {city} flight, kind and funny",
             "cabin crew helped my nervous mum the whole way to {city}",
@@ -171,9 +164,7 @@ _EN = {
             "the agent said someone would call me back, nobody did",
         ),
         praise=("{brand} support sorted my name typo in two minutes, thanks",),
-        exceeded=(
-            "agent stayed on the phone until my new booking was confirmed, above and beyond",
-        ),
+        exceeded=("agent stayed on the phone until my new booking was confirmed, above and beyond",),
         questions=("what's the best way to reach {brand} support from abroad?",),
         details=("Case number {code}.", "I just want a human."),
     ),
@@ -187,9 +178,7 @@ _EN = {
             "used to get a free snack on {brand}, now even water costs {amount}",
         ),
         praise=("the coffee on {brand} is genuinely good now",),
-        exceeded=(
-            "surprisingly good curry on the {city} flight, did not expect airline food to be that tasty",
-        ),
+        exceeded=("surprisingly good curry on the {city} flight, did not expect airline food to be that tasty",),
         questions=("can I bring my own food on a {brand} flight?",),
     ),
 }
@@ -205,9 +194,7 @@ AIRLINE = Industry(
             "wow {brand}, another 'minor delay'. truly world class",
         ),
         "es": ("qué maravilla {brand}, otras {hours} horas de retraso. de primera",),
-        "de": (
-            "danke {brand}, {hours} Stunden Verspätung, genau so hatte ich mir den Urlaub vorgestellt",
-        ),
+        "de": ("danke {brand}, {hours} Stunden Verspätung, genau so hatte ich mir den Urlaub vorgestellt",),
     },
     news={
         "en": (

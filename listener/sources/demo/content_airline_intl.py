@@ -1,4 +1,3 @@
-# ruff: noqa: E501  (demo sentences read better on one line each)
 """What passengers say about an airline in Spanish, French, German and Portuguese."""
 
 from __future__ import annotations
@@ -18,9 +17,7 @@ ES = {
             "prometieron reubicarnos en el siguiente vuelo y el siguiente es mañana",
         ),
         praise=("vuelo puntual a {city} y aterrizamos antes de hora, genial",),
-        exceeded=(
-            "no esperaba que {brand} me buscara otra conexión antes de aterrizar, increíble",
-        ),
+        exceeded=("no esperaba que {brand} me buscara otra conexión antes de aterrizar, increíble",),
         questions=("¿con cuánta antelación hay que estar en el aeropuerto de {city}?",),
     ),
     "baggage": TopicText(
@@ -41,9 +38,7 @@ ES = {
     ),
     "crew": TopicText(
         praise=("la tripulación de {brand} en el vuelo a {city} fue encantadora",),
-        exceeded=(
-            "la tripulación se enteró de nuestro aniversario y nos trajo postre, se pasaron",
-        ),
+        exceeded=("la tripulación se enteró de nuestro aniversario y nos trajo postre, se pasaron",),
         problems=("la azafata del vuelo {code} fue muy borde con una señora mayor",),
     ),
     "customer_service": TopicText(
@@ -65,16 +60,12 @@ FR = {
         ),
         shortfalls=("on devait partir à 9h, on est toujours à la porte {hours} heures plus tard",),
         praise=("vol à l'heure pour {city}, rien à redire",),
-        exceeded=(
-            "je ne m'attendais pas à ce que {brand} me trouve une correspondance avant l'atterrissage",
-        ),
+        exceeded=("je ne m'attendais pas à ce que {brand} me trouve une correspondance avant l'atterrissage",),
         questions=("combien de temps avant le vol faut-il être à l'aéroport de {city} ?",),
     ),
     "baggage": TopicText(
         problems=("{brand} a perdu ma valise à {city}, dossier {code}",),
-        shortfalls=(
-            "j'ai payé {amount} pour le bagage prioritaire et ma valise est arrivée en dernier",
-        ),
+        shortfalls=("j'ai payé {amount} pour le bagage prioritaire et ma valise est arrivée en dernier",),
         praise=("bagages livrés en dix minutes à {city}, bravo",),
         questions=("quelles sont les dimensions du bagage cabine chez {brand} ?",),
     ),
@@ -85,9 +76,7 @@ FR = {
     ),
     "crew": TopicText(
         praise=("équipage {brand} adorable sur le vol pour {city}",),
-        exceeded=(
-            "l'équipage a pris soin de ma fille qui voyageait seule bien au-delà de ce que j'espérais",
-        ),
+        exceeded=("l'équipage a pris soin de ma fille qui voyageait seule bien au-delà de ce que j'espérais",),
     ),
     "customer_service": TopicText(
         problems=("{mins} minutes d'attente au téléphone avec {brand}",),
@@ -104,9 +93,7 @@ DE = {
         ),
         shortfalls=("laut App pünktlich, am Gate dann plötzlich {hours} Stunden Verspätung",),
         praise=("pünktlich in {city} gelandet, so muss das sein",),
-        exceeded=(
-            "hätte nicht erwartet, dass {brand} mir schon vor der Landung einen neuen Anschluss bucht",
-        ),
+        exceeded=("hätte nicht erwartet, dass {brand} mir schon vor der Landung einen neuen Anschluss bucht",),
         questions=("wie früh sollte man bei {brand} in {city} am Flughafen sein?",),
     ),
     "baggage": TopicText(

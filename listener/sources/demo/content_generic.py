@@ -19,9 +19,7 @@ _EN = {
             "paid {amount} for express delivery and it came with the normal post",
         ),
         praise=("{brand} order arrived the next morning, well packed",),
-        exceeded=(
-            "ordered from {brand} at midnight and it arrived before lunch, didn't expect that",
-        ),
+        exceeded=("ordered from {brand} at midnight and it arrived before lunch, didn't expect that",),
         questions=("does {brand} deliver to {city}?",),
         details=("Order {code}.", "Nobody replies to emails."),
     ),
@@ -49,9 +47,7 @@ _EN = {
             "refund was supposed to take 5 days, still waiting after {n} weeks",
         ),
         praise=("{brand} return was quick, refund in two days",),
-        exceeded=(
-            "{brand} refunded me without even asking for the item back, pleasantly surprised",
-        ),
+        exceeded=("{brand} refunded me without even asking for the item back, pleasantly surprised",),
         questions=("how long is the {brand} return window?",),
     ),
     "pricing": TopicText(

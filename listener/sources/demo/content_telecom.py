@@ -46,9 +46,7 @@ _EN = {
             "{brand} raised my price mid-contract after promising a fixed price",
         ),
         praise=("{brand} billing is clear and always on time",),
-        exceeded=(
-            "{brand} refunded the overcharge before I even complained, pleasantly surprised",
-        ),
+        exceeded=("{brand} refunded the overcharge before I even complained, pleasantly surprised",),
         questions=("when does the {brand} billing cycle start?",),
         details=("Direct debit already taken.",),
     ),
@@ -154,12 +152,8 @@ _DE = {
     ),
     "billing": TopicText(
         problems=("{brand} hat mir diesen Monat doppelt abgebucht",),
-        shortfalls=(
-            "im Laden hieß es keine Anschlussgebühr, jetzt stehen {amount} auf der Rechnung",
-        ),
-        exceeded=(
-            "{brand} hat die Gutschrift gemacht bevor ich mich beschwert habe, positiv überrascht",
-        ),
+        shortfalls=("im Laden hieß es keine Anschlussgebühr, jetzt stehen {amount} auf der Rechnung",),
+        exceeded=("{brand} hat die Gutschrift gemacht bevor ich mich beschwert habe, positiv überrascht",),
     ),
     "roaming": TopicText(
         problems=("Roaming mit {brand} in {city} funktioniert nicht",),

@@ -149,9 +149,7 @@ _HOURS = (
 )
 _COMPETITOR = {"en": "a competitor", "es": "la competencia"}
 _VERSIONS = ("5.2", "5.2", "5.2.1")
-_CONTEXT_KINDS = frozenset(
-    ("praise", "complaint", "shortfall", "exceeded", "question", "switching")
-)
+_CONTEXT_KINDS = frozenset(("praise", "complaint", "shortfall", "exceeded", "question", "switching"))
 _SMALL = ("2", "3", "4", "5", "6", "7", "8")
 
 
@@ -268,9 +266,7 @@ class Generator:
         noise = kind in ("homonym", "spam", "offtopic")
         channel = _CH[bisect(self._ch_cum["noise" if noise else kind], rnd())]
         who = author(lang, int(_AUTHORS * rnd() ** 2))
-        slots["competitor"] = (
-            _pick(rnd, p.competitors) if p.competitors else _COMPETITOR.get(lang, "another brand")
-        )
+        slots["competitor"] = _pick(rnd, p.competitors) if p.competitors else _COMPETITOR.get(lang, "another brand")
         slots["amount"] = _money(lang, 5 + 5 * int(rng.random() * 40))
         body = template.format_map(slots)
         circumstance: str | None = None
@@ -283,11 +279,7 @@ class Generator:
                 if details is not None and details.details:
                     detail = _pick(rnd, details.details).format_map(slots)
             contexts = p.industry.contexts.get(lang)
-            if (
-                contexts
-                and kind in _CONTEXT_KINDS
-                and rnd() < (0.2 if channel == "twitter" else 0.55)
-            ):
+            if contexts and kind in _CONTEXT_KINDS and rnd() < (0.2 if channel == "twitter" else 0.55):
                 circumstance, context_template = _pick(rnd, contexts)
                 context = context_template.format_map(slots)
                 template += context_template  # only read for its {brand} below
@@ -330,9 +322,7 @@ class Generator:
         }
         return self._build(i, text, when, channel, lang, who, rating, truth)
 
-    def _template(
-        self, rnd: Callable[[], float], kind: str, lang: str
-    ) -> tuple[str, str, str, str]:
+    def _template(self, rnd: Callable[[], float], kind: str, lang: str) -> tuple[str, str, str, str]:
         """Pick (template, language, topic, kind), falling back to English content."""
         industry = self._p.industry
         field = _FIELD.get(kind)

@@ -36,12 +36,8 @@ log = logging.getLogger(__name__)
 class DemoOptions(SourceOptions):
     """Options of the ``demo`` source (``[[sources]] type = "demo"``)."""
 
-    seed: int = Field(
-        default=7, ge=0, description="Seed of the generator; same seed, same mentions."
-    )
-    count: int = Field(
-        default=1500, ge=0, le=10_000_000, description="Mentions generated per brand."
-    )
+    seed: int = Field(default=7, ge=0, description="Seed of the generator; same seed, same mentions.")
+    count: int = Field(default=1500, ge=0, le=10_000_000, description="Mentions generated per brand.")
     days: int = Field(
         default=60,
         ge=1,
@@ -81,11 +77,7 @@ def decode_cursor(cursor: Cursor) -> tuple[datetime, int] | None:
         return None
     try:
         version, anchor_part, next_part = cursor.value.split(";")
-        if (
-            version != "v1"
-            or not anchor_part.startswith("anchor=")
-            or not next_part.startswith("next=")
-        ):
+        if version != "v1" or not anchor_part.startswith("anchor=") or not next_part.startswith("next="):
             raise ValueError(cursor.value)
         anchor = datetime.fromisoformat(anchor_part.removeprefix("anchor="))
         next_index = int(next_part.removeprefix("next="))

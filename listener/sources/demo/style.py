@@ -403,9 +403,7 @@ def dress(
     if channel == "forum":
         hello = pick(rng, _FORUM_HELLO.get(lang, _FORUM_HELLO["en"]))
         outro = pick(rng, _REDDIT_OUTRO.get(lang, _REDDIT_OUTRO["en"]))
-        return "\n".join(
-            p for p in (hello, sentence + (f" {closer}" if closer else ""), outro) if p
-        )
+        return "\n".join(p for p in (hello, sentence + (f" {closer}" if closer else ""), outro) if p)
     if channel == "support_email":
         greetings, signoffs, refs = _EMAIL.get(lang, _EMAIL["en"])
         greeting = pick(rng, greetings).format(brand=brand)

@@ -62,8 +62,7 @@ def read_jsonl(handle: IO[bytes], encoding: str) -> Iterator[Item]:
         if not isinstance(value, dict):
             yield Item(
                 number,
-                error=f"expected a JSON object, got {type(value).__name__}; "
-                "write one {...} object per line",
+                error=f"expected a JSON object, got {type(value).__name__}; write one {{...}} object per line",
             )
             continue
         yield Item(number, row=value)
@@ -84,8 +83,7 @@ def open_csv(handle: IO[str], delimiter: str, path: Path) -> tuple[list[str], An
         columns[0] = columns[0][1:]
     if any(_SURROGATE.search(c) for c in columns):
         raise InputError(
-            f"{path} line 1: the header has bytes that are not valid text; "
-            "re-save the file as UTF-8 or set encoding"
+            f"{path} line 1: the header has bytes that are not valid text; re-save the file as UTF-8 or set encoding"
         )
     return columns, reader
 
@@ -110,8 +108,7 @@ def read_csv(columns: Sequence[str], reader: Any, encoding: str) -> Iterator[Ite
         if len(record) != width:
             yield Item(
                 start,
-                error=f"has {len(record)} fields, the header has {width}; "
-                "check the quoting and the delimiter",
+                error=f"has {len(record)} fields, the header has {width}; check the quoting and the delimiter",
             )
             continue
         for column, value in zip(columns, record, strict=True):

@@ -72,9 +72,7 @@ class FileOptions(SourceOptions):
         description="cxpulse field -> column or key, e.g. {text = 'body', id = 'ticket_id'}.",
     )
     encoding: str = Field(default="utf-8", description="Text encoding; a UTF-8 BOM is accepted.")
-    delimiter: str | None = Field(
-        default=None, description="CSV delimiter; default ',' (tab for .tsv)."
-    )
+    delimiter: str | None = Field(default=None, description="CSV delimiter; default ',' (tab for .tsv).")
     strict: bool = Field(default=False, description="Refuse the whole file when any row is bad.")
     timezone: str = Field(default="UTC", description="Time zone of timestamps without one.")
     batch_size: int = Field(default=1000, ge=1, le=1_000_000, description="Rows per batch.")
@@ -84,9 +82,7 @@ class FileOptions(SourceOptions):
     def _known_fields(cls, mapping: dict[str, str]) -> dict[str, str]:
         unknown = sorted(set(mapping) - set(FIELDS))
         if unknown:
-            raise ValueError(
-                f"unknown field(s) {', '.join(unknown)}; fields are {', '.join(FIELDS)}"
-            )
+            raise ValueError(f"unknown field(s) {', '.join(unknown)}; fields are {', '.join(FIELDS)}")
         return mapping
 
     @field_validator("delimiter")
@@ -112,9 +108,7 @@ def _zone(name: str) -> tzinfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise InputError(
-            f"file source: unknown timezone {name!r}; use an IANA name like 'Europe/Paris'"
-        ) from None
+        raise InputError(f"file source: unknown timezone {name!r}; use an IANA name like 'Europe/Paris'") from None
 
 
 def _fingerprint(path: Path, length: int) -> str:
@@ -126,9 +120,7 @@ def _fingerprint(path: Path, length: int) -> str:
 class FileSource:
     """Imports one CSV/TSV/JSONL file for the brand it is run for."""
 
-    summary: ClassVar[str] = (
-        "Import mentions from a CSV, TSV or JSONL file (tickets, surveys, exports)"
-    )
+    summary: ClassVar[str] = "Import mentions from a CSV, TSV or JSONL file (tickets, surveys, exports)"
     needs: ClassVar[str] = "path; optional mapping (field = column), format, encoding, timezone"
     options_model: ClassVar[type[SourceOptions]] = FileOptions
     matches_query: ClassVar[bool] = False
@@ -179,9 +171,7 @@ class FileSource:
                 columns = {f: mapping.get(f, f) for f in FIELDS}
                 return read_jsonl(binary, opts.encoding), columns
             encoding = "utf-8-sig" if is_utf8(opts.encoding) else opts.encoding
-            text = stack.enter_context(
-                path.open("r", encoding=encoding, errors="surrogateescape", newline="")
-            )
+            text = stack.enter_context(path.open("r", encoding=encoding, errors="surrogateescape", newline=""))
         except OSError as exc:
             raise InputError(f"{path}: cannot read it ({exc.strerror})") from None
         delimiter = opts.delimiter or ("\t" if path.suffix.lower() == ".tsv" else ",")
@@ -203,9 +193,7 @@ class FileSource:
 
     # -- fetching ---------------------------------------------------------------
 
-    def _convert(
-        self, item: Item, columns: dict[str, str], zone: tzinfo, mtime: datetime
-    ) -> Mention | str:
+    def _convert(self, item: Item, columns: dict[str, str], zone: tzinfo, mtime: datetime) -> Mention | str:
         """The item's mention, or the one-line message saying why it is rejected."""
         where = f"{self.options.path} line {item.line}"
         label = "key" if self._format() == "jsonl" else "column"
@@ -251,13 +239,9 @@ class FileSource:
                 length = int(head.split(":", 1)[0])
                 if length <= size and _fingerprint(path, length) == head:
                     return head, int(items)
-                log.info(
-                    "file: %s changed since the last import; importing it from the start", path
-                )
+                log.info("file: %s changed since the last import; importing it from the start", path)
             else:
-                log.warning(
-                    "file: unreadable cursor %r; importing %s from the start", cursor.value, path
-                )
+                log.warning("file: unreadable cursor %r; importing %s from the start", cursor.value, path)
         return _fingerprint(path, min(size, _HEAD)), 0
 
     def fetch(self, brand: BrandQuery, cursor: Cursor) -> Iterator[Batch]:
@@ -268,9 +252,7 @@ class FileSource:
         fingerprint, skip = self._resume_point(cursor, stat.st_size)
         if self.options.strict:
             self._validate_all(zone, mtime)
-        log.info(
-            "file: importing %s for %s (skipping %d rows)", self.options.path, brand.name, skip
-        )
+        log.info("file: importing %s for %s (skipping %d rows)", self.options.path, brand.name, skip)
         with ExitStack() as stack:
             items, columns = self._items(stack)
             consumed = 0
@@ -286,9 +268,7 @@ class FileSource:
                 else:
                     mentions.append(result)
                 if len(mentions) + len(rejected) >= self.options.batch_size:
-                    yield Batch(
-                        tuple(mentions), self._cursor(fingerprint, consumed), tuple(rejected)
-                    )
+                    yield Batch(tuple(mentions), self._cursor(fingerprint, consumed), tuple(rejected))
                     mentions, rejected = [], []
             if mentions or rejected:
                 yield Batch(tuple(mentions), self._cursor(fingerprint, consumed), tuple(rejected))

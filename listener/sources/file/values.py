@@ -92,9 +92,7 @@ def _number(value: Any, column: str) -> float | None:
     if isinstance(value, bool):
         raise RowError(column, f"cannot read {value!r} as a number")
     try:
-        number = (
-            float(str(value).strip().replace(",", "")) if isinstance(value, str) else float(value)
-        )
+        number = float(str(value).strip().replace(",", "")) if isinstance(value, str) else float(value)
     except (TypeError, ValueError):
         raise RowError(column, f"cannot read {value!r} as a number") from None
     if not math.isfinite(number):
@@ -149,9 +147,7 @@ def row_to_mention(
         try:
             created_at = parse_datetime(created_raw, zone)
         except ValueError:
-            raise RowError(
-                columns["created_at"], f"cannot read {created_raw!r} as a date; {_DATE_ADVICE}"
-            ) from None
+            raise RowError(columns["created_at"], f"cannot read {created_raw!r} as a date; {_DATE_ADVICE}") from None
     followers = _number(get("author_followers"), columns.get("author_followers", ""))
     if followers is not None and (followers < 0 or followers != int(followers)):
         raise RowError(columns["author_followers"], f"cannot read {followers!r} as a count")

@@ -12,17 +12,19 @@ Full-text search differs by backend:
   write transaction (a row in ``mentions_fts_deferred``) and indexes the whole
   batch with one statement.
 * PostgreSQL: a generated ``tsvector`` column ``mentions.search_vector`` with
-  the ``simple`` configuration (no stemming; accents are *not* removed) over
+  the ``simple`` configuration (no stemming; accents folded by ``translate``) over
   the first 100,000 characters of the text (a ``tsvector`` cannot exceed 1 MB,
   and one pathological mention must not fail a whole batch), with a GIN index.
   ``<`` and ``>`` are replaced by spaces first: PostgreSQL's parser would take
   ``<script>alert(1)</script>`` or ``x<y and 3>2`` for markup and drop the words.
+
+Both indexes also hold ``mentions.facets`` (one token per brand; see
+``storage.search.facets``) so the brand filter is answered by the index.
 """
 
 from __future__ import annotations
 
 import unicodedata
-
 from collections.abc import Sequence
 from typing import Any
 
@@ -66,6 +68,7 @@ def upgrade() -> None:
         _ts("created_at"),
         _ts("collected_at"),
         sa.Column("content_hash", sa.String(128), nullable=False),
+        sa.Column("facets", sa.Text(), nullable=True),
         sa.Column(
             "duplicate_of_id",
             sa.Integer(),
@@ -118,9 +121,7 @@ def upgrade() -> None:
         sa.Column("emotion_scores", _json(), nullable=False),
         sa.Column("flagged", sa.Boolean(), server_default=sa.false(), nullable=False),
         _ts("classified_at"),
-        sa.UniqueConstraint(
-            "mention_id", "model_version", name="uq_classifications_mention_id_model_version"
-        ),
+        sa.UniqueConstraint("mention_id", "model_version", name="uq_classifications_mention_id_model_version"),
     )
     op.create_index("ix_classifications_flagged", "classifications", ["flagged"])
 
@@ -182,9 +183,7 @@ def upgrade() -> None:
         sa.Column("error", sa.Text(), nullable=True),
         _ts("created_at"),
         _ts("sent_at", nullable=True),
-        sa.UniqueConstraint(
-            "name", "period_start", "period_end", name="uq_digest_runs_name_period"
-        ),
+        sa.UniqueConstraint("name", "period_start", "period_end", name="uq_digest_runs_name_period"),
     )
 
     if dialect == "sqlite":
@@ -196,7 +195,7 @@ def upgrade() -> None:
 def _create_sqlite_fts() -> None:
     op.execute(
         "CREATE VIRTUAL TABLE mentions_fts USING fts5("
-        "text, content='mentions', content_rowid='id', "
+        "text, facets, content='mentions', content_rowid='id', "
         "tokenize='unicode61 remove_diacritics 2')"
     )
     # While save_batch holds a row here (inside its own write transaction, so no other
@@ -206,18 +205,19 @@ def _create_sqlite_fts() -> None:
     op.execute(
         "CREATE TRIGGER mentions_fts_insert AFTER INSERT ON mentions "
         "WHEN NOT EXISTS (SELECT 1 FROM mentions_fts_deferred) BEGIN "
-        "INSERT INTO mentions_fts(rowid, text) VALUES (new.id, new.text); END"
+        "INSERT INTO mentions_fts(rowid, text, facets) VALUES (new.id, new.text, new.facets); END"
     )
     op.execute(
         "CREATE TRIGGER mentions_fts_delete AFTER DELETE ON mentions BEGIN "
-        "INSERT INTO mentions_fts(mentions_fts, rowid, text) VALUES ('delete', old.id, old.text); "
-        "END"
+        "INSERT INTO mentions_fts(mentions_fts, rowid, text, facets) "
+        "VALUES ('delete', old.id, old.text, old.facets); END"
     )
-    # Only a change of the text touches the index (not e.g. setting duplicate_of_id).
+    # Only a change of the text or facets touches the index (not e.g. setting duplicate_of_id).
     op.execute(
-        "CREATE TRIGGER mentions_fts_update AFTER UPDATE OF text ON mentions BEGIN "
-        "INSERT INTO mentions_fts(mentions_fts, rowid, text) VALUES ('delete', old.id, old.text); "
-        "INSERT INTO mentions_fts(rowid, text) VALUES (new.id, new.text); END"
+        "CREATE TRIGGER mentions_fts_update AFTER UPDATE OF text, facets ON mentions BEGIN "
+        "INSERT INTO mentions_fts(mentions_fts, rowid, text, facets) "
+        "VALUES ('delete', old.id, old.text, old.facets); "
+        "INSERT INTO mentions_fts(rowid, text, facets) VALUES (new.id, new.text, new.facets); END"
     )
 
 
@@ -243,7 +243,8 @@ def _create_postgres_fts() -> None:
     op.execute(
         "ALTER TABLE mentions ADD COLUMN search_vector tsvector GENERATED ALWAYS AS "
         "(to_tsvector('simple'::regconfig, "
-        f"translate(left(text, {PG_TSVECTOR_MAX_CHARS}), '<>{accented}', '  {plain}'))) STORED"
+        f"translate(left(text, {PG_TSVECTOR_MAX_CHARS}), '<>{accented}', '  {plain}')) "
+        "|| setweight(to_tsvector('simple'::regconfig, coalesce(facets, '')), 'D')) STORED"
     )
     op.execute("CREATE INDEX ix_mentions_search_vector ON mentions USING gin (search_vector)")
 

@@ -72,9 +72,7 @@ def test_batches_and_cursors() -> None:
 def test_resume_from_a_middle_cursor_yields_exactly_the_tail() -> None:
     full = _run(count=1200, batch_size=500)
     # A later run (another hour) resumes with the stored anchor, not the new clock.
-    later = DemoSource(
-        "demo", DemoOptions(count=1200, batch_size=500), clock=lambda: NOW + timedelta(days=3)
-    )
+    later = DemoSource("demo", DemoOptions(count=1200, batch_size=500), clock=lambda: NOW + timedelta(days=3))
     tail = list(later.fetch(_brand(), full[0].cursor))
     assert _mentions(tail) == _mentions(full)[500:]
     assert list(later.fetch(_brand(), full[-1].cursor)) == []

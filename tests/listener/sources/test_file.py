@@ -87,9 +87,7 @@ def test_timezone_applies_to_naive_times() -> None:
 
     paris = ZoneInfo("Europe/Paris")
     assert parse_datetime("2026-03-01 15:05", paris) == datetime(2026, 3, 1, 14, 5, tzinfo=UTC)
-    assert parse_datetime("Sun, 01 Mar 2026 14:05:00 +0000", UTC) == datetime(
-        2026, 3, 1, 14, 5, tzinfo=UTC
-    )
+    assert parse_datetime("Sun, 01 Mar 2026 14:05:00 +0000", UTC) == datetime(2026, 3, 1, 14, 5, tzinfo=UTC)
     assert parse_datetime("2026-03-01", UTC) == datetime(2026, 3, 1, tzinfo=UTC)
 
 
@@ -111,8 +109,7 @@ def test_bad_rows_are_reported_with_file_line_and_key_and_the_rest_imported(
     assert [m.external_id for m in _mentions(batches)] == ["1", "6"]
     rejected = _rejected(batches)
     assert rejected[0] == (
-        f"{path} line 3, column 'created_at': cannot read 'yesterday' as a date; "
-        "use ISO 8601 like 2026-03-01T14:05:00Z"
+        f"{path} line 3, column 'created_at': cannot read 'yesterday' as a date; use ISO 8601 like 2026-03-01T14:05:00Z"
     )
     assert rejected[1].startswith(f"{path} line 4, column 'text': text is empty")
     assert rejected[2].startswith(f"{path} line 5, column 'rating': cannot read 'lots'")
@@ -126,8 +123,7 @@ def test_jsonl_bad_lines(tmp_path: Path) -> None:
     path = _write(
         tmp_path,
         "e.jsonl",
-        b'{"text": "ok 1"}\n{"text": \n[1, 2]\n\n{"body": "no text"}\n{"text": "caf\xe9"}\n'
-        b'{"text": "ok 2"}\n',
+        b'{"text": "ok 1"}\n{"text": \n[1, 2]\n\n{"body": "no text"}\n{"text": "caf\xe9"}\n{"text": "ok 2"}\n',
     )
     batches = _run(path)
     assert [m.text for m in _mentions(batches)] == ["ok 1", "ok 2"]
@@ -153,9 +149,7 @@ def test_strict_mode_raises_before_yielding_anything(tmp_path: Path) -> None:
 
 
 def test_invalid_utf8_in_one_csv_line_rejects_only_that_row(tmp_path: Path) -> None:
-    path = _write(
-        tmp_path, "u.csv", b"id,text\n1,good\n2,bad \xff\xfe bytes\n3,\xc3\xa9t\xc3\xa9\n"
-    )
+    path = _write(tmp_path, "u.csv", b"id,text\n1,good\n2,bad \xff\xfe bytes\n3,\xc3\xa9t\xc3\xa9\n")
     batches = _run(path)
     assert [m.text for m in _mentions(batches)] == ["good", "été"]
     (reject,) = _rejected(batches)
@@ -182,8 +176,7 @@ def test_line_numbers_count_multiline_quoted_fields(tmp_path: Path) -> None:
     path = _write(
         tmp_path,
         "m.csv",
-        'text,created_at\n"line one\nline two\nline three",2026-03-01\n'
-        '"x\ny",nope\nok,2026-03-01\n',
+        'text,created_at\n"line one\nline two\nline three",2026-03-01\n"x\ny",nope\nok,2026-03-01\n',
     )
     batches = _run(path)
     assert _mentions(batches)[0].text == "line one\nline two\nline three"

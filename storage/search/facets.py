@@ -1,0 +1,58 @@
+"""Facet tokens: the brand filter answered inside the full-text index.
+
+A search for common words with a brand filter over a million mentions would
+otherwise check every full-text match against ``mention_brands`` one row at a
+time. So each mention also indexes a short ``facets`` text with one token per
+brand it belongs to (``b5d41402abc``), and a search with a brand filter adds
+a ``facets`` condition to the full-text query (an FTS5 column filter on
+SQLite, weight-D lexemes on PostgreSQL): the index intersects it with the
+words. The facet only narrows the candidates; the exact SQL filter still
+applies, so it can never let through a mention the filter would reject.
+
+Dates are deliberately not faceted: day or month tokens OR-ed over a window
+were measured slower than the plain ``created_at`` filter (BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = ["FacetFilter", "brand_token", "facet_filter", "facets_text", "with_brand"]
+
+
+@lru_cache(maxsize=4096)
+def brand_token(brand: str) -> str:
+    """One index token for a brand name (any characters): ``b`` + 10 hex digits."""
+    return "b" + hashlib.blake2b(brand.encode("utf-8"), digest_size=5).hexdigest()
+
+
+def facets_text(brands: Iterable[str]) -> str:
+    """The facets of a mention that belongs to ``brands``."""
+    return " ".join(brand_token(b) for b in sorted(set(brands)))
+
+
+def with_brand(facets: str | None, brand: str) -> str:
+    """``facets`` with ``brand``'s token added."""
+    token = brand_token(brand)
+    existing = (facets or "").split()
+    if token in existing:
+        return " ".join(existing)
+    return " ".join([*existing, token])
+
+
+@dataclass(frozen=True, slots=True)
+class FacetFilter:
+    """A match must carry one of these brand tokens (no condition when empty)."""
+
+    brands: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.brands)
+
+
+def facet_filter(brands: Iterable[str]) -> FacetFilter:
+    """The facet tokens for a brand filter."""
+    return FacetFilter(tuple(brand_token(b) for b in sorted(set(brands))))

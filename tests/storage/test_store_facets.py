@@ -1,0 +1,50 @@
+"""Brand and date filters answered by the full-text index stay exact."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from conftest import MentionFactory
+
+from cxpulse.query import parse
+from cxpulse.query.ast import Phrase
+from cxpulse.types import Cursor
+from storage import SearchFilters, Store
+from storage.search.facets import brand_token, facet_filter, facets_text, with_brand
+
+
+def test_one_alphanumeric_token_per_brand() -> None:
+    assert facet_filter(["Acme", "Acme"]).brands == (brand_token("Acme"),)
+    assert not facet_filter([])
+    assert facets_text(["B", "A"]) == f"{brand_token('A')} {brand_token('B')}"
+    assert brand_token("Café Ünïcode & Co") == brand_token("Café Ünïcode & Co") != brand_token("Acme")
+    assert brand_token("x").isalnum()
+    assert with_brand(facets_text(["A"]), "A") == facets_text(["A"])
+    assert with_brand(None, "A") == brand_token("A")
+
+
+def test_a_mention_linked_to_a_second_brand_is_found_under_both(store: Store, mention: MentionFactory) -> None:
+    shared = mention("both", "acme versus globex: refund fight")
+    store.save_batch([shared], source=shared.source, brand="Acme", cursor=Cursor("1"))
+    store.save_batch([shared], source=shared.source, brand="Globex Corp", cursor=Cursor("1"))
+    for brand in ("Acme", "Globex Corp"):
+        [hit] = store.search(parse("refund"), SearchFilters(brands=(brand,)))
+        assert hit.external_id == "both" and set(hit.brands) == {"Acme", "Globex Corp"}
+    assert store.search(parse("refund"), SearchFilters(brands=("Initech",))) == []
+
+
+def test_the_exact_date_window_applies(store: Store, mention: MentionFactory) -> None:
+    early = mention("early", "refund please", created_at=datetime(2026, 5, 1, 8, 0, tzinfo=UTC))
+    late = mention("late", "refund please", created_at=datetime(2026, 5, 1, 20, 0, tzinfo=UTC))
+    store.save_batch([early, late], source=early.source, brand="Acme", cursor=Cursor("1"))
+    window = SearchFilters(
+        brands=("Acme",), since=datetime(2026, 5, 1, 12, tzinfo=UTC), until=datetime(2026, 5, 2, tzinfo=UTC)
+    )
+    assert [h.external_id for h in store.search(parse("refund"), window)] == ["late"]
+    assert store.count(parse("refund"), window) == 1
+
+
+def test_an_empty_word_query_with_filters_matches_nothing(store: Store, mention: MentionFactory) -> None:
+    store.save_batch([mention("a", "refund please")], source="twitter", brand="Acme", cursor=Cursor("1"))
+    # The parser refuses such a phrase; a tree built by code can still hold one.
+    assert store.search(Phrase(("",)), SearchFilters(brands=("Acme",))) == []

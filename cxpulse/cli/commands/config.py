@@ -81,7 +81,7 @@ def _to_toml(data: dict[str, Any], prefix: str = "") -> str:
     scalars, tables, arrays = [], [], []
     for key, value in data.items():
         name = f"{prefix}.{key}" if prefix else key
-        if isinstance(value, dict) and not _inline(value):
+        if isinstance(value, dict) and (not prefix or not _inline(value)):
             tables.append((name, value))
         elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             arrays.append((name, value))

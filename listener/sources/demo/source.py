@@ -100,7 +100,7 @@ class DemoSource:
     """
 
     summary: ClassVar[str] = "Seeded, realistic demo mentions for fictional brands (no network)"
-    needs: ClassVar[str] = "nothing (options: seed, count, days, batch_size)"
+    needs: ClassVar[str] = "nothing: no network, no credentials"
     options_model: ClassVar[type[SourceOptions]] = DemoOptions
     matches_query: ClassVar[bool] = True
 

@@ -47,14 +47,17 @@ class MentionPreparer:
         text = normalized.text
         if not text:
             return Dropped.EMPTY
+        raw = mention.raw
         if normalized.truncated:
             logger.warning(
-                "%s mention %s is longer than %d characters; stored cut to that length "
-                "(raise [pipeline] max_text_chars to keep more)",
+                "%s mention %s has %d characters; its text is cut to %d for search and classification "
+                "and the whole text is kept in its raw payload (raise [pipeline] max_text_chars to index more)",
                 mention.source,
                 mention.external_id,
+                len(mention.text),
                 self.settings.max_text_chars,
             )
+            raw = {**(raw or {}), "original_text": mention.text}
         if self.apply_query and not matches(self.brand.expression, MatchDocument.from_text(text)):
             return Dropped.NO_MATCH
         language = mention.language
@@ -80,5 +83,5 @@ class MentionPreparer:
             language=language,
             channel=mention.channel,
             rating=mention.rating,
-            raw=mention.raw,
+            raw=raw,
         )

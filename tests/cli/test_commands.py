@@ -190,3 +190,22 @@ def test_demo_runs_twice_without_config(cli, tmp_path: Path) -> None:
     second = cli("demo", "--count", "60")
     assert second.code == 0
     assert "(0 new this run)" in second.out
+
+
+def test_a_1mb_mention_is_cut_for_search_but_kept_whole(cli, tmp_path: Path) -> None:
+    setup(tmp_path)
+    cli("init")
+    huge = "refund " + "é" * 1_000_000 + " tail"
+    (tmp_path / "big.jsonl").write_text(json.dumps({"id": "big", "text": huge}) + "\n", encoding="utf-8")
+    result = cli("import", "big.jsonl", "--brand", "Northwind Air")
+    assert result.code == 0
+    assert "cut to 20000" in result.err
+    [hit] = json.loads(cli("search", "refund", "--json").out)
+    assert len(hit["text"]) == 20000 and hit["text"].startswith("refund ")
+
+    from storage import Store
+
+    store = Store.open(f"sqlite:///{tmp_path / 'cxpulse.db'}")
+    row = store.get_mention("import", "big")
+    store.dispose()
+    assert row is not None and row.raw is not None and row.raw["original_text"] == huge

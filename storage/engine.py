@@ -43,8 +43,8 @@ def normalize_url(url: str) -> URL:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise StorageError(
-            f"storage url {url!r} is not a database URL: use e.g. 'sqlite:///cxpulse.db' "
-            "or 'postgresql://user@host/dbname' in [storage] url"
+            f"{url!r} is not a database URL: use e.g. 'sqlite:///cxpulse.db' "
+            "or 'postgresql://user@host/dbname' in [database] url (or --db, CXPULSE_DATABASE_URL)"
         ) from exc
     backend = parsed.get_backend_name()
     if backend == "postgres":  # Heroku-style scheme
@@ -52,8 +52,8 @@ def normalize_url(url: str) -> URL:
         parsed = parsed.set(drivername="postgresql")
     if backend not in SUPPORTED_BACKENDS:
         raise StorageError(
-            f"storage url uses {backend!r}, which cxpulse does not support: "
-            f"use one of {', '.join(SUPPORTED_BACKENDS)} in [storage] url"
+            f"database url uses {backend!r}, which cxpulse does not support: "
+            f"use one of {', '.join(SUPPORTED_BACKENDS)} in [database] url (or --db, CXPULSE_DATABASE_URL)"
         )
     if backend == "postgresql" and "+" not in parsed.drivername:
         parsed = parsed.set(drivername="postgresql+psycopg")

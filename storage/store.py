@@ -39,6 +39,7 @@ __all__ = ["UPGRADE_HINT", "Store"]
 log = logging.getLogger(__name__)
 
 UPGRADE_HINT = "run `cxpulse init` (new store) or `cxpulse db upgrade`"
+URL_SETTINGS = "[database] url in config.toml, --db or CXPULSE_DATABASE_URL"
 """What a user should do about a store that is not migrated (named once, for the CLI to match)."""
 
 
@@ -93,12 +94,13 @@ class Store:
                     f"cannot {action}: the results store at {where} is not initialized "
                     f"or is out of date; {UPGRADE_HINT}"
                 ) from exc
+            detail = " ".join(str(exc.orig).split())
             raise StorageError(
-                f"cannot {action} in the results store at {where}: {exc.orig}; "
-                "check [storage] url in config.toml and that the database is reachable"
+                f"cannot {action}: the results store at {where} answered: {detail}; "
+                f"check the store URL ({URL_SETTINGS}), that the server runs and that the database exists"
             ) from exc
         except SQLAlchemyError as exc:
-            raise StorageError(f"cannot {action} in the results store at {where}: {exc}") from exc
+            raise StorageError(f"cannot {action}: the results store at {where} failed: {exc}") from exc
 
     @contextmanager
     def _write(self, action: str) -> Iterator[Connection]:
@@ -112,7 +114,7 @@ class Store:
 
     def upgrade(self, revision: str = "head") -> None:
         """Apply the migrations up to ``revision`` (a no-op when already there)."""
-        with self._errors("migrate"):
+        with self._errors("apply the schema migrations"):
             try:
                 migrate.upgrade(self._engine, revision)
             except CommandError as exc:

@@ -122,7 +122,7 @@ def test_urls_are_normalized_to_our_drivers(url: str, driver: str) -> None:
 
 @pytest.mark.parametrize("url", ["mysql://u@h/db", "not a url"])
 def test_unsupported_urls_are_refused_with_the_setting_to_fix(url: str) -> None:
-    with pytest.raises(StorageError, match=r"\[storage\] url"):
+    with pytest.raises(StorageError, match=r"\[database\] url"):
         Store.open(url)
 
 

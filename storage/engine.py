@@ -14,6 +14,7 @@ statements, so a transaction covers reads as well as writes and DDL (the
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -41,9 +42,9 @@ def normalize_url(url: str) -> URL:
     """
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:
         raise StorageError(
-            f"{url!r} is not a database URL: use e.g. 'sqlite:///cxpulse.db' "
+            f"{_hide_password(url)!r} is not a database URL: use e.g. 'sqlite:///cxpulse.db' "
             "or 'postgresql://user@host/dbname' in [database] url (or --db, CXPULSE_DATABASE_URL)"
         ) from exc
     backend = parsed.get_backend_name()
@@ -82,6 +83,11 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
 SQLITE_MMAP_BYTES = 1 << 30  # address space, not memory: pages are shared with the OS cache
 SQLITE_CACHE_KIB = 32 * 1024  # per connection
+
+
+def _hide_password(url: str) -> str:
+    """``scheme://user:secret@host`` -> ``scheme://user:***@host``, even in a malformed URL."""
+    return re.sub(r"(/[^:/@\s]*:)[^@/\s]*@", r"\1***@", url)
 
 
 def _configure_sqlite(engine: Engine) -> None:

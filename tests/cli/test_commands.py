@@ -103,6 +103,11 @@ def test_unknown_source_type_fails_alone(cli, tmp_path: Path) -> None:
     assert "unknown source type 'carrier-pigeon'" in runs["carrier-pigeon"]["error"]
     assert "demo" in runs["carrier-pigeon"]["error"] and "file" in runs["carrier-pigeon"]["error"]
     assert "1 of 2 source runs failed" in result.err
+    status = {(s["source"], s["brand"]): s for s in json.loads(cli("sources", "status", "--json").out)}
+    assert "carrier-pigeon" in status[("carrier-pigeon", "Northwind Air")]["last_error"]
+    assert status[("demo", "Northwind Air")]["last_error"] is None
+    assert status[("demo", "Northwind Air")]["mentions_collected"] == runs["demo"]["stored"]
+    assert "carrier-pigeon" in cli("sources", "status").out
 
 
 def test_sources_list_json(cli) -> None:
@@ -209,3 +214,14 @@ def test_a_1mb_mention_is_cut_for_search_but_kept_whole(cli, tmp_path: Path) -> 
     row = store.get_mention("import", "big")
     store.dispose()
     assert row is not None and row.raw is not None and row.raw["original_text"] == huge
+
+
+def test_database_errors_never_show_the_password(cli) -> None:
+    for url in (
+        "postgresql://bob:hunter2@127.0.0.1:9/cx",
+        "postgresql://bob:hunter2@127.0.0.1:notaport/cx",
+        "postgresql:/bob:hunter2@127.0.0.1/cx",
+    ):
+        result = cli("--db", url, "init")
+        assert result.code == 1
+        assert result.err.startswith("error: ") and "hunter2" not in result.err and "bob:***@" in result.err

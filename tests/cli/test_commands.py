@@ -225,3 +225,11 @@ def test_database_errors_never_show_the_password(cli) -> None:
         result = cli("--db", url, "init")
         assert result.code == 1
         assert result.err.startswith("error: ") and "hunter2" not in result.err and "bob:***@" in result.err
+
+
+def test_import_without_config_labels_the_brand(cli, tmp_path: Path) -> None:
+    cli("init")  # no config.toml: defaults, cxpulse.db here
+    (tmp_path / "t.jsonl").write_text('{"id": "1", "text": "the app crashed"}\n', encoding="utf-8")
+    assert cli("import", "t.jsonl", "--brand", "!!! Weird & Co").code == 0
+    [hit] = json.loads(cli("search", "crashed", "--brand", "!!! Weird & Co", "--json").out)
+    assert hit["brands"] == ["!!! Weird & Co"]

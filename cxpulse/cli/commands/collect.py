@@ -14,6 +14,8 @@ from cxpulse.cli.options import parse_mapping
 from cxpulse.cli.output import print_json, table
 from cxpulse.cli.progress import CollectProgress
 from cxpulse.errors import ConfigError, InputError
+from cxpulse.query.ast import Phrase
+from cxpulse.types import BrandQuery
 from listener.pipeline import RunResult, collect_source
 from listener.pipeline import collect as run_collect
 from listener.registry import source_class
@@ -99,10 +101,10 @@ def import_file(
     settings = config.settings
     if settings.brands:
         brand_query = settings.brand(brand).as_query()
-    else:
-        from cxpulse.config import BrandConfig
-
-        brand_query = BrandConfig(name=brand, query=_quoted(brand)).as_query()
+    else:  # no brands configured: the name alone labels the import (file imports apply no query)
+        if not brand.strip() or len(brand) > 100:
+            raise InputError("--brand needs a name of 1 to 100 characters")
+        brand_query = BrandQuery(name=brand, query="", expression=Phrase((brand,)))
     cls = source_class("file")
     try:
         options = cls.options_model.model_validate(
@@ -116,10 +118,6 @@ def import_file(
     with CollectProgress(app) as on_batch:
         result = collect_source(source, brand_query, store, settings=settings.pipeline, on_batch=on_batch)
     report_results(app, [result], as_json=as_json)
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', " ") + '"'
 
 
 def report_results(app: AppContext, results: Sequence[RunResult], *, as_json: bool) -> None:

@@ -233,3 +233,22 @@ def test_import_without_config_labels_the_brand(cli, tmp_path: Path) -> None:
     assert cli("import", "t.jsonl", "--brand", "!!! Weird & Co").code == 0
     [hit] = json.loads(cli("search", "crashed", "--brand", "!!! Weird & Co", "--json").out)
     assert hit["brands"] == ["!!! Weird & Co"]
+
+
+def test_db_flag_beats_env_beats_file(cli, tmp_path: Path, monkeypatch) -> None:
+    setup(tmp_path)
+    monkeypatch.setenv("CXPULSE_DATABASE_URL", f"sqlite:///{tmp_path / 'env.db'}")
+    assert cli("--db", f"sqlite:///{tmp_path / 'flag.db'}", "init").code == 0
+    assert (tmp_path / "flag.db").exists() and not (tmp_path / "env.db").exists()
+    assert cli("init").code == 0
+    assert (tmp_path / "env.db").exists() and not (tmp_path / "cxpulse.db").exists()
+
+
+def test_db_upgrade_and_current(cli, tmp_path: Path) -> None:
+    setup(tmp_path)
+    assert cli("db", "current").out.strip() == ""
+    first = cli("db", "upgrade")
+    assert first.code == 0 and "upgraded from empty to 0001" in first.out
+    again = cli("db", "upgrade")
+    assert again.code == 0 and "already at schema 0001" in again.out
+    assert cli("db", "current").out.strip() == "0001"

@@ -47,6 +47,8 @@ class MentionPreparer:
         text = normalized.text
         if not text:
             return Dropped.EMPTY
+        if self.apply_query and not matches(self.brand.expression, MatchDocument.from_text(text)):
+            return Dropped.NO_MATCH
         raw = mention.raw
         if normalized.truncated:
             logger.warning(
@@ -58,8 +60,6 @@ class MentionPreparer:
                 self.settings.max_text_chars,
             )
             raw = {**(raw or {}), "original_text": mention.text}
-        if self.apply_query and not matches(self.brand.expression, MatchDocument.from_text(text)):
-            return Dropped.NO_MATCH
         language = mention.language
         if language is None and self.settings.detect_language:
             detector = self.detector or default_detector()

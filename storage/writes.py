@@ -100,9 +100,9 @@ def _check(mentions: Sequence[StoredMention], source: str) -> list[StoredMention
     return list(unique.values())
 
 
-def _row(mention: StoredMention, brand: str) -> dict[str, Any]:
+def _row(mention: StoredMention, facets: str) -> dict[str, Any]:
     return {
-        "facets": facets_text([brand]),
+        "facets": facets,
         "source": mention.source,
         "external_id": mention.external_id,
         "author_handle": mention.author_handle,
@@ -154,7 +154,8 @@ def _insert_postgres(connection: Connection, batch: list[StoredMention], brand: 
     column (a multi-row VALUES would carry 14,000 parameters for 1,000 mentions).
     """
     m = MentionModel
-    rows = [_row(x, brand) for x in batch]
+    facets = facets_text([brand])
+    rows = [_row(x, facets) for x in batch]
     arrays = []
     for name in _COLUMNS:
         values = [row[name] for row in rows]
@@ -220,9 +221,10 @@ def _insert_sqlite(connection: Connection, batch: list[StoredMention], brand: st
     dialect = connection.dialect
     table = MentionModel.__table__
     processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in _COLUMNS]
+    facets = facets_text([brand])
     rows = []
     for mention in batch:
-        values = _row(mention, brand)
+        values = _row(mention, facets)
         rows.append(
             tuple(
                 process(values[name]) if process is not None else values[name]

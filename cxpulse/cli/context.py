@@ -46,6 +46,12 @@ class AppContext:
                 )
         return self._store
 
+    def open_store(self, url: str) -> Store:
+        """Use the store at ``url`` for this command (``cxpulse demo`` has its own)."""
+        self.close()
+        self._store = Store.open(url)
+        return self._store
+
     def close(self) -> None:
         if self._store is not None:
             self._store.dispose()

@@ -98,6 +98,7 @@ def load_config(
         locator = LineLocator.scan(text)
         settings = settings_from_data(data, config_path, locator)
         _forbid_literal_secrets(data, config_path, locator)
+        _forbid_password_in_url(settings, config_path, locator)
         loaded = LoadedConfig(settings, config_path, exists=True, locator=locator)
     url = _database_url(loaded, env, database_url)
     return LoadedConfig(loaded.settings, loaded.path, loaded.exists, loaded.locator, url)
@@ -211,15 +212,17 @@ def _forbid_literal_secrets(data: Any, path: Path, locator: LineLocator, at: Key
     elif isinstance(data, list):
         for i, value in enumerate(data):
             _forbid_literal_secrets(value, path, locator, (*at, i))
-    if at == ("database",) or (not at and isinstance(data, dict)):
-        url = (data.get("database") or {}).get("url") if not at else None
-        if isinstance(url, str) and re.search(r"://[^/@:]+:[^/@]+@", url):
-            here = ("database", "url")
-            raise ConfigError(
-                _where(path, locator.line_of(here), here)
-                + "this URL contains a password; move it to an environment variable: "
-                f'url = {{ env = "{DATABASE_URL_ENV}" }}'
-            )
+
+
+def _forbid_password_in_url(settings: Settings, path: Path, locator: LineLocator) -> None:
+    url = settings.database.url
+    if isinstance(url, str) and re.search(r"://[^/@:]+:[^/@]+@", url):
+        here = ("database", "url")
+        raise ConfigError(
+            _where(path, locator.line_of(here), here)
+            + "this URL contains a password; move it to an environment variable: "
+            f'url = {{ env = "{DATABASE_URL_ENV}" }}'
+        )
 
 
 def _database_url(loaded: LoadedConfig, env: Mapping[str, str], override: str | None) -> str:

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from cxpulse.errors import QueryError
+from cxpulse.errors import ConfigError, QueryError
 from cxpulse.query import parse, require_positive
 from cxpulse.query.ast import Node
 from cxpulse.types import BrandQuery
@@ -211,8 +211,6 @@ class Settings(_Strict):
             if brand.name == name:
                 return brand
         known = ", ".join(b.name for b in self.brands) or "none configured"
-        from cxpulse.errors import ConfigError
-
         raise ConfigError(f"unknown brand {name!r}; known brands: {known}")
 
     def source(self, name: str) -> SourceConfig:
@@ -220,8 +218,6 @@ class Settings(_Strict):
             if source.instance_name == name:
                 return source
         known = ", ".join(s.instance_name for s in self.sources) or "none configured"
-        from cxpulse.errors import ConfigError
-
         raise ConfigError(f"unknown source {name!r}; sources in config: {known}")
 
     def brands_for(self, source: SourceConfig) -> list[BrandConfig]:

@@ -14,7 +14,7 @@ from cxpulse.config import BrandConfig, LoadedConfig, Settings, SourceConfig
 from cxpulse.query import parse
 from listener.pipeline import collect as run_collect
 from listener.sources.demo import DEMO_BRANDS
-from storage import SearchFilters, Store
+from storage import SearchFilters
 
 __all__ = ["demo", "demo_settings"]
 
@@ -53,8 +53,7 @@ def demo(app: AppContext, count: int, seed: int) -> None:
     url = app.database_url or f"sqlite:///{folder / 'cxpulse-demo.db'}"
     settings = demo_settings(seed=seed, count=count)
     loaded = LoadedConfig(settings, folder / "(built-in demo config)", exists=False, database_url=url)
-    store = Store.open(url)
-    app._store = store  # closed with the CLI context
+    store = app.open_store(url)
     store.upgrade()
     app.err.print(f"demo store: {store.display_url}", markup=False)
     with CollectProgress(app) as on_batch:

@@ -1,0 +1,61 @@
+"""Trained artifacts on disk: a manifest, the encoder adapter and the heads.
+
+An artifact folder holds ``manifest.json`` (what encoder it was trained for,
+its version, settings, calibrated thresholds and metrics), ``adapter.safetensors``
+(the LoRA weights) and ``heads.safetensors``. ``scripts/train_classifiers.py``
+writes one; the shipped one lives in ``classifiers/artifacts/``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+__all__ = ["ARTIFACT_FILES", "Manifest", "default_artifacts_dir", "read_manifest", "write_manifest"]
+
+ARTIFACT_FILES = ("manifest.json", "adapter.safetensors", "heads.safetensors")
+DEFAULT_ARTIFACT = "cx-minilm-l6"
+
+
+@dataclass
+class Manifest:
+    """What ``manifest.json`` records about one trained artifact."""
+
+    name: str
+    version: str
+    encoder: str
+    encoder_fingerprint: str
+    lora_rank: int
+    lora_alpha: float
+    lora_targets: list[str]
+    topic_dim: int
+    topic_threshold: float
+    evidence_threshold: float
+    max_length: int
+    trained_at: str
+    training: dict[str, Any] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def model_version(self) -> str:
+        return f"{self.name}-{self.version}"
+
+
+def default_artifacts_dir() -> Path:
+    """The folder of the heads shipped with cxpulse."""
+    return Path(str(resources.files("classifiers").joinpath("artifacts", DEFAULT_ARTIFACT)))
+
+
+def read_manifest(folder: Path) -> Manifest:
+    data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    known = set(Manifest.__dataclass_fields__)
+    return Manifest(**{k: v for k, v in data.items() if k in known})
+
+
+def write_manifest(folder: Path, manifest: Manifest) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(asdict(manifest), indent=2, sort_keys=True) + "\n"
+    (folder / "manifest.json").write_text(text, encoding="utf-8")

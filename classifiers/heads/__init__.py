@@ -1,0 +1,9 @@
+"""One class per head; every head reads the same encoder pass."""
+
+from classifiers.heads.emotion import EmotionHead
+from classifiers.heads.evidence import EvidenceHead
+from classifiers.heads.gap import GapHead
+from classifiers.heads.sentiment import SentimentHead
+from classifiers.heads.topics import TopicHead
+
+__all__ = ["EmotionHead", "EvidenceHead", "GapHead", "SentimentHead", "TopicHead"]

@@ -1,0 +1,125 @@
+"""Readers for the labelled data the heads are trained and evaluated on.
+
+* TweetEval sentiment and emotion (real tweets; ``../shared/data/tweeteval``):
+  train for training, val for model selection, test for evaluation only.
+* BANKING77 (real support messages): intent names teach the topic space.
+* Amazon/Yelp review sentences: a check that sentiment transfers to reviews.
+* Our CX corpus (``classifiers/training/data/cx_*.jsonl``): sentiment, topics,
+  expectation gap with evidence spans, and CX emotions.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from classifiers.types import EMOTIONS, GAPS, SENTIMENTS, TWEETEVAL_EMOTIONS
+
+__all__ = [
+    "CORPUS_DIR",
+    "CxExample",
+    "LabelledText",
+    "default_data_dir",
+    "read_banking77",
+    "read_cx_corpus",
+    "read_reviews",
+    "read_tweeteval",
+]
+
+CORPUS_DIR = Path(__file__).resolve().parent / "data"
+
+
+def default_data_dir() -> Path:
+    """``../shared/data`` beside the project checkout."""
+    return Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+@dataclass(frozen=True)
+class LabelledText:
+    text: str
+    label: int
+
+
+@dataclass(frozen=True)
+class CxExample:
+    """One mention of our corpus with every label (indices into the label tuples)."""
+
+    id: str
+    text: str
+    sentiment: int
+    emotion: int
+    gap: int
+    topics: tuple[str, ...]
+    evidence: tuple[tuple[int, int], ...]
+    industry: str = ""
+    channel: str = ""
+    language: str = "en"
+    hard_case: str | None = None
+    complaint: bool | None = None
+    """Gold answer to "should CX staff look at it?" (../shared/DOMAIN.md), when labelled."""
+
+
+def read_tweeteval(data_dir: Path, task: str, split: str) -> list[LabelledText]:
+    """TweetEval ``task`` (sentiment or emotion) ``split``; emotion labels become EMOTIONS indices."""
+    folder = data_dir / "tweeteval" / task
+    texts = (folder / f"{split}_text.txt").read_text(encoding="utf-8").splitlines()
+    labels = [int(x) for x in (folder / f"{split}_labels.txt").read_text(encoding="utf-8").split()]
+    if len(texts) != len(labels):
+        raise ValueError(f"{folder}: {len(texts)} texts but {len(labels)} labels in {split}")
+    if task == "emotion":
+        labels = [EMOTIONS.index(TWEETEVAL_EMOTIONS[label]) for label in labels]
+    return [LabelledText(text.strip(), label) for text, label in zip(texts, labels, strict=True)]
+
+
+def read_banking77(data_dir: Path, split: str) -> tuple[list[str], list[LabelledText]]:
+    """``(intent names, examples)``; names are turned into words ("card_arrival" → "card arrival")."""
+    folder = data_dir / "banking77"
+    categories: list[str] = json.loads((folder / "categories.json").read_text(encoding="utf-8"))
+    index = {name: i for i, name in enumerate(categories)}
+    examples = []
+    for line in (folder / f"{split}.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            examples.append(LabelledText(row["text"], index[row["label"]]))
+    return [name.replace("_", " ") for name in categories], examples
+
+
+def read_reviews(data_dir: Path) -> list[LabelledText]:
+    """Amazon and Yelp review sentences: label 0 negative, 2 positive (SENTIMENTS indices)."""
+    rows = []
+    for line in (data_dir / "reviews" / "amazon_yelp_reviews.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            rows.append(LabelledText(row["text"], 2 if int(row["label"]) == 1 else 0))
+    return rows
+
+
+def read_cx_corpus(split: str, corpus_dir: Path = CORPUS_DIR) -> list[CxExample]:
+    """Our corpus: ``train`` or ``test`` (the test split never enters training)."""
+    examples = []
+    path = corpus_dir / f"cx_{split}.jsonl"
+    for line_number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        try:
+            examples.append(
+                CxExample(
+                    id=str(row["id"]),
+                    text=row["text"],
+                    sentiment=SENTIMENTS.index(row["sentiment"]),
+                    emotion=EMOTIONS.index(row["emotion"]),
+                    gap=GAPS.index(row["expectation_gap"]),
+                    topics=tuple(row.get("topics") or ()),
+                    evidence=tuple((int(s), int(e)) for s, e in row.get("evidence") or ()),
+                    industry=row.get("industry", ""),
+                    channel=row.get("channel", ""),
+                    language=row.get("language", "en"),
+                    hard_case=row.get("hard_case"),
+                    complaint=row.get("complaint"),
+                )
+            )
+        except (KeyError, ValueError) as exc:
+            raise ValueError(f"{path} line {line_number}: {exc}") from exc
+    return examples

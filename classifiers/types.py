@@ -1,0 +1,73 @@
+"""What the classifiers say about one mention, and the label sets they use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "EMOTIONS",
+    "GAPS",
+    "SENTIMENTS",
+    "TWEETEVAL_EMOTIONS",
+    "Classification",
+]
+
+SENTIMENTS: tuple[str, ...] = ("negative", "neutral", "positive")
+"""Sentiment labels, in the order of the sentiment head's outputs."""
+
+GAPS: tuple[str, ...] = ("none", "shortfall", "exceeded")
+"""Expectation-gap labels (see ../shared/DOMAIN.md), in the gap head's output order."""
+
+EMOTIONS: tuple[str, ...] = (
+    "anger",
+    "frustration",
+    "disappointment",
+    "anxiety",
+    "sadness",
+    "joy",
+    "delight",
+    "optimism",
+    "neutral",
+)
+"""The CX emotion set: TweetEval's four (anger, joy, optimism, sadness) plus
+frustration, disappointment, anxiety, delight and neutral."""
+
+TWEETEVAL_EMOTIONS: tuple[str, ...] = ("anger", "joy", "optimism", "sadness")
+
+
+@dataclass(frozen=True)
+class Classification:
+    """Everything the heads predicted for one text, from one encoder pass."""
+
+    sentiment: str
+    sentiment_scores: dict[str, float]
+    topics: tuple[str, ...]
+    topic_scores: dict[str, float]
+    expectation_gap: str
+    gap_score: float
+    """Probability of the predicted gap label."""
+    gap_evidence: tuple[str, ...]
+    """Exact substrings of the text that state the expectation and what happened
+    (empty when the gap is ``none``)."""
+    emotion: str
+    emotion_scores: dict[str, float]
+    flagged: bool
+    model_version: str
+    gap_scores: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``cxpulse classify-file`` output (without ``id``)."""
+        return {
+            "sentiment": self.sentiment,
+            "sentiment_scores": self.sentiment_scores,
+            "topics": list(self.topics),
+            "topic_scores": self.topic_scores,
+            "expectation_gap": self.expectation_gap,
+            "gap_score": self.gap_score,
+            "gap_evidence": list(self.gap_evidence),
+            "emotion": self.emotion,
+            "emotion_scores": self.emotion_scores,
+            "flagged": self.flagged,
+            "model_version": self.model_version,
+        }

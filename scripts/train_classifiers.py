@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Reproduce the shipped classifier artifact from data on disk.
+
+Trains LoRA adapters on the default encoder plus every head (sentiment,
+emotion, expectation gap, evidence, topics) on TweetEval's train splits,
+BANKING77 and our CX corpus's train split; selects the best epoch on TweetEval
+validation and a dev slice of the corpus; writes the artifact folder
+(manifest.json, adapter.safetensors, heads.safetensors).
+
+    python scripts/train_classifiers.py                      # GPU if present, else CPU (about an hour on 2 cores)
+    python scripts/train_classifiers.py --limit 200 --epochs 1 --out /tmp/smoke   # a quick smoke run
+    python scripts/train_classifiers.py --model bert-base-uncased --out my-heads  # heads for another encoder
+
+Then score it with scripts/eval_classifiers.py --artifacts DIR.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from classifiers.artifacts import default_artifacts_dir
+from classifiers.training.data import CORPUS_DIR, default_data_dir
+from classifiers.training.train import TrainSettings, train
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    defaults = TrainSettings(data_dir=Path(), out_dir=Path())
+    parser.add_argument(
+        "--data", type=Path, default=default_data_dir(), help="folder of the shared data (default ../shared/data)"
+    )
+    parser.add_argument(
+        "--corpus", type=Path, default=CORPUS_DIR, help="folder of cx_train.jsonl (default classifiers/training/data)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=default_artifacts_dir(), help="artifact folder to write (default: the shipped one)"
+    )
+    parser.add_argument(
+        "--model", default=None, help="encoder: Hugging Face id or local folder (default: packaged all-MiniLM-L6-v2)"
+    )
+    parser.add_argument(
+        "--encoder-name", default=None, help="encoder name for the manifest when --model is a local copy"
+    )
+    parser.add_argument(
+        "--encoder-weights", type=Path, default=None, help="safetensors file replacing the encoder's weights"
+    )
+    parser.add_argument("--epochs", type=int, default=defaults.epochs)
+    parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
+    parser.add_argument("--lr", type=float, default=defaults.lr, help="learning rate of the LoRA adapters")
+    parser.add_argument("--head-lr", type=float, default=defaults.head_lr)
+    parser.add_argument("--lora-rank", type=int, default=defaults.lora_rank)
+    parser.add_argument("--cx-repeat", type=int, default=defaults.cx_repeat, help="passes over the CX corpus per epoch")
+    parser.add_argument("--seed", type=int, default=defaults.seed)
+    parser.add_argument("--limit", type=int, default=None, help="use only this many examples per set (smoke runs)")
+    parser.add_argument("--device", default=None, help="cuda or cpu (default: cuda when available)")
+    parser.add_argument("--version", default=defaults.version, help="artifact version recorded in the model version")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    if not (args.data / "tweeteval").is_dir():
+        parser.error(f"{args.data} has no tweeteval/ folder; pass --data pointing at the shared data")
+    settings = TrainSettings(
+        data_dir=args.data,
+        out_dir=args.out,
+        corpus_dir=args.corpus,
+        model=args.model,
+        encoder_weights=args.encoder_weights,
+        encoder_name=args.encoder_name,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        head_lr=args.head_lr,
+        lora_rank=args.lora_rank,
+        lora_alpha=2.0 * args.lora_rank,
+        cx_repeat=args.cx_repeat,
+        seed=args.seed,
+        limit=args.limit,
+        device=args.device,
+        version=args.version,
+    )
+    manifest = train(settings, progress=lambda line: print(line, flush=True))
+    print(f"model version {manifest.model_version}: {manifest.metrics['selection']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

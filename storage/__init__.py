@@ -14,10 +14,12 @@ the same tests run on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+from storage.classifications import ClassificationSaveResult, ClassificationSummary, MentionText
 from storage.results import (
     SNIPPET_END,
     SNIPPET_START,
     CursorStatus,
+    HitClassification,
     MentionRow,
     SaveResult,
     SearchFilters,
@@ -29,8 +31,12 @@ from storage.store import Store
 __all__ = [
     "SNIPPET_END",
     "SNIPPET_START",
+    "ClassificationSaveResult",
+    "ClassificationSummary",
     "CursorStatus",
+    "HitClassification",
     "MentionRow",
+    "MentionText",
     "SaveResult",
     "SearchFilters",
     "SearchHit",

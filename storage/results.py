@@ -11,6 +11,7 @@ from cxpulse.types import Cursor
 
 __all__ = [
     "CursorStatus",
+    "HitClassification",
     "MentionRow",
     "SaveResult",
     "SearchFilters",
@@ -44,12 +45,39 @@ class SearchFilters:
     languages: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
     include_duplicates: bool = True
-    # Classification filters (sentiment, topic, expectation gap, flagged) go here,
-    # and their SQL in storage.search.filters.filter_conditions.
+    sentiments: tuple[str, ...] = ()
+    """Only mentions classified with one of these sentiments."""
+    topics: tuple[str, ...] = ()
+    """Only mentions classified with at least one of these topics (whole names)."""
+    gaps: tuple[str, ...] = ()
+    """Only mentions classified with one of these expectation gaps."""
+    flagged: bool | None = None
+    """Only flagged (True) or only unflagged (False) mentions; None: either."""
+    model_version: str | None = None
+    """The classifier version whose classifications the four filters above read, and that
+    :attr:`SearchHit.classification` shows; None: any version (the newest shown).
+    A classification filter never matches a mention without a classification."""
 
     def __post_init__(self) -> None:
         _require_aware("since", self.since)
         _require_aware("until", self.until)
+
+    @property
+    def classified(self) -> bool:
+        """True when any classification filter is set."""
+        return bool(self.sentiments or self.topics or self.gaps or self.flagged is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class HitClassification:
+    """What the classifier said about a search hit (see :attr:`SearchFilters.model_version`)."""
+
+    model_version: str
+    sentiment: str
+    topics: tuple[str, ...]
+    expectation_gap: str
+    emotion: str
+    flagged: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +104,8 @@ class SearchHit:
     created_at: datetime
     duplicate_of_id: int | None
     rank: float
+    classification: HitClassification | None = None
+    """The mention's classification, None when it has none (yet)."""
 
 
 @dataclass(frozen=True, slots=True)

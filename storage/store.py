@@ -20,7 +20,13 @@ from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 from cxpulse.errors import StorageError
 from cxpulse.query.ast import Node
 from cxpulse.types import Cursor, StoredMention
-from storage import migrate, search
+from storage import classifications, migrate, search
+from storage.classifications import (
+    ClassificationSaveResult,
+    ClassificationSummary,
+    ClassificationValues,
+    MentionText,
+)
 from storage.engine import WRITE_OPTION, make_engine
 from storage.models import MentionBrandModel, MentionModel, SourceCursorModel
 from storage.results import (
@@ -275,6 +281,45 @@ class Store:
                 first_created_at=_aware(first),
                 last_created_at=_aware(last),
             )
+
+    # --- classifications (see storage.classifications) ------------------------------------
+
+    def save_classifications(self, items: Sequence[tuple[int, ClassificationValues]]) -> ClassificationSaveResult:
+        """Upsert ``(mention_id, classification)`` pairs in one transaction.
+
+        A classification replaces the mention's earlier one for the same model
+        version; the mentions' duplicates get copies, and flagged mentions that
+        are no duplicates get a triage item with status ``open`` if they had none.
+        """
+        with self._write("save classifications") as connection:
+            return classifications.save_classifications(connection, items, now=self._clock())
+
+    def copy_to_duplicates(self, model_version: str) -> int:
+        """Give unclassified duplicates their original's classification for ``model_version``."""
+        with self._write("copy classifications to duplicates") as connection:
+            return classifications.copy_to_duplicates(connection, model_version, now=self._clock())
+
+    def mentions_to_classify(
+        self, model_version: str, *, redo: str | bool = False, after_id: int = 0, limit: int = 500
+    ) -> list[MentionText]:
+        """The next mentions (by id, above ``after_id``) the model must read for ``model_version``.
+
+        ``redo`` False: those without a classification for ``model_version``;
+        True: every mention; a version string: those classified by that version.
+        Duplicates that can take their original's classification are left out.
+        """
+        with self._errors("list mentions to classify"), self._engine.connect() as connection:
+            return classifications.mentions_page(connection, model_version, redo=redo, after_id=after_id, limit=limit)
+
+    def count_to_classify(self, model_version: str, *, redo: str | bool = False) -> int:
+        """How many mentions :meth:`mentions_to_classify` lists in all."""
+        with self._errors("count mentions to classify"), self._engine.connect() as connection:
+            return classifications.count_mentions(connection, model_version, redo=redo)
+
+    def classification_summary(self, model_version: str, *, since: datetime | None = None) -> ClassificationSummary:
+        """Counts by sentiment, gap and emotion, and flagged, for ``model_version``."""
+        with self._errors("summarize classifications"), self._engine.connect() as connection:
+            return classifications.summarize(connection, model_version, since=since)
 
     def dispose(self) -> None:
         """Close every pooled connection."""

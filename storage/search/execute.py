@@ -14,8 +14,8 @@ from typing import Any, Protocol, cast
 from sqlalchemy import ColumnElement, Connection, Select, bindparam, func, select
 
 from cxpulse.query.ast import Node
-from storage.models import MentionBrandModel, MentionModel
-from storage.results import SearchFilters, SearchHit
+from storage.models import Classification, MentionBrandModel, MentionModel
+from storage.results import HitClassification, SearchFilters, SearchHit
 from storage.search import postgres, sqlite
 from storage.search.facets import FacetFilter, facet_filter
 from storage.search.filters import filter_conditions
@@ -77,6 +77,7 @@ def search(
         return []
     rows = {row.id: row for row in connection.execute(_page_rows(ids))}
     brands = _brands(connection, ids)
+    labels = _classifications(connection, ids, filters.model_version)
     marked = _backend(connection).snippets(connection, positive, ids) if positive else {}
     hits = []
     for mention_id, rank in ranked:
@@ -97,6 +98,7 @@ def search(
                 created_at=row.created_at,
                 duplicate_of_id=row.duplicate_of_id,
                 rank=rank,
+                classification=labels.get(row.id),
             )
         )
     return hits
@@ -146,6 +148,29 @@ def _brands(connection: Connection, ids: Sequence[int]) -> dict[int, tuple[str, 
     for mention_id, brand in connection.execute(stmt):
         found[mention_id].append(brand)
     return {mention_id: tuple(names) for mention_id, names in found.items()}
+
+
+def _classifications(
+    connection: Connection, ids: Sequence[int], model_version: str | None
+) -> dict[int, HitClassification]:
+    """The page's classifications by ``model_version`` (None: each mention's newest)."""
+    c = Classification
+    stmt = select(c.mention_id, c.model_version, c.sentiment, c.topics, c.expectation_gap, c.emotion, c.flagged).where(
+        c.mention_id.in_(bindparam("ids", list(ids), expanding=True))
+    )
+    if model_version is not None:
+        stmt = stmt.where(c.model_version == model_version)
+    found: dict[int, HitClassification] = {}
+    for row in connection.execute(stmt.order_by(c.classified_at, c.id)):  # the newest wins
+        found[row.mention_id] = HitClassification(
+            model_version=row.model_version,
+            sentiment=row.sentiment,
+            topics=tuple(row.topics or ()),
+            expectation_gap=row.expectation_gap,
+            emotion=row.emotion,
+            flagged=bool(row.flagged),
+        )
+    return found
 
 
 def _plain_snippet(text: str) -> str:

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, exists
+from typing import Any
 
-from storage.models import MentionBrandModel, MentionModel
+from sqlalchemy import (
+    ColumnElement,
+    bindparam,
+    exists,
+    false,
+    literal_column,
+    select,
+    true,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+
+from storage.models import Classification, MentionBrandModel, MentionModel
 from storage.results import SearchFilters
 
 __all__ = ["filter_conditions"]
@@ -30,6 +43,55 @@ def filter_conditions(filters: SearchFilters) -> list[ColumnElement[bool]]:
         conditions.append(m.channel.in_(filters.channels))
     if not filters.include_duplicates:
         conditions.append(m.duplicate_of_id.is_(None))
-    # Classification filters (sentiment, topic, expectation gap, flagged) will add
-    # an EXISTS over `classifications` here, keyed on (mention_id, model_version).
+    if filters.classified:
+        conditions.append(_classification_condition(filters))
     return conditions
+
+
+def _classification_condition(filters: SearchFilters) -> ColumnElement[bool]:
+    """One EXISTS over ``classifications`` (unique on mention_id, model_version).
+
+    Topics are a JSON list: a nested EXISTS over its elements (``json_each`` on
+    SQLite, ``jsonb_array_elements_text`` on PostgreSQL) matches whole names.
+    Every value is a bound parameter.
+    """
+    c = Classification
+    where: list[ColumnElement[bool]] = [c.mention_id == MentionModel.id]
+    if filters.model_version is not None:
+        where.append(c.model_version == filters.model_version)
+    if filters.sentiments:
+        where.append(c.sentiment.in_(filters.sentiments))
+    if filters.gaps:
+        where.append(c.expectation_gap.in_(filters.gaps))
+    if filters.flagged is not None:
+        where.append(c.flagged.is_(true()) if filters.flagged else c.flagged.is_(false()))
+    if filters.topics:
+        where.append(_has_topic(list(filters.topics)))
+    return exists().where(*where)
+
+
+class _json_elements(FunctionElement[Any]):
+    """The elements of a JSON list as rows with a ``value`` column: SQLite's
+    ``json_each``, PostgreSQL's ``jsonb_array_elements_text``."""
+
+    name = "json_each"
+    inherit_cache = True
+
+
+@compiles(_json_elements)
+def _json_elements_default(element: _json_elements, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json_each({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_json_elements, "postgresql")
+def _json_elements_postgres(element: _json_elements, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"jsonb_array_elements_text({compiler.process(element.clauses, **kw)})"
+
+
+def _has_topic(names: list[str]) -> ColumnElement[bool]:
+    elements = _json_elements(Classification.topics).table_valued("value").alias("topic")
+    return exists(
+        select(literal_column("1"))
+        .select_from(elements)
+        .where(elements.c.value.in_(bindparam("topic_names", names, expanding=True)))
+    )

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
+from cxpulse.cli.commands.classify import classify_stored
 from cxpulse.cli.context import AppContext, pass_app
 from cxpulse.cli.options import parse_mapping
 from cxpulse.cli.output import print_json, table
@@ -32,20 +33,38 @@ __all__ = ["collect", "import_file", "report_results"]
     metavar="NAME",
     help="Collect only this source (its [[sources]] name); repeatable. A named source runs even if disabled.",
 )
+@click.option(
+    "--classify",
+    "then_classify",
+    is_flag=True,
+    help="Then classify every mention not classified yet (as `cxpulse classify`).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the per-source results as JSON.")
 @pass_app
-def collect(app: AppContext, sources: tuple[str, ...], as_json: bool) -> None:
+def collect(app: AppContext, sources: tuple[str, ...], then_classify: bool, as_json: bool) -> None:
     """Collect new mentions from every enabled source, for every brand it serves.
 
     Each source resumes from its stored cursor, so running this again stores
     nothing twice. A failing source is reported and the others still run;
-    the exit code is 1 if any failed.
+    the exit code is 1 if any failed. With --classify, what was stored (and
+    anything left unclassified before) is classified afterwards, even when a
+    source failed.
+
+    \b
+    Examples:
+      cxpulse collect
+      cxpulse collect --source reddit --classify
     """
     config = app.config()
     store = app.store()
     with CollectProgress(app) as on_batch:
         results = run_collect(config, store, os.environ, only=sources or None, on_batch=on_batch)
-    report_results(app, results, as_json=as_json)
+    report = classify_stored(app, store, config) if then_classify and results else None
+    try:
+        report_results(app, results, as_json=as_json)
+    finally:
+        if report is not None:
+            (app.err if as_json else app.out).print(report.line(), markup=False)
 
 
 @click.command("import")

@@ -7,14 +7,16 @@ from pathlib import Path
 
 import click
 
+from cxpulse.cli.commands.classify import classify_stored
 from cxpulse.cli.context import AppContext, pass_app
 from cxpulse.cli.output import highlight, table
 from cxpulse.cli.progress import CollectProgress
 from cxpulse.config import BrandConfig, LoadedConfig, Settings, SourceConfig
+from cxpulse.errors import ClassifierError
 from cxpulse.query import parse
 from listener.pipeline import collect as run_collect
 from listener.sources.demo import DEMO_BRANDS
-from storage import SearchFilters
+from storage import HitClassification, SearchFilters, Store
 
 __all__ = ["demo", "demo_settings"]
 
@@ -41,13 +43,15 @@ def demo_settings(*, seed: int = 7, count: int = 1500) -> Settings:
     help="Demo mentions to generate per brand.",
 )
 @click.option("--seed", type=int, default=7, show_default=True, help="Seed of the demo generator.")
+@click.option("--no-classify", is_flag=True, help="Skip the classifier (faster; no sentiment, gaps or flags).")
 @pass_app
-def demo(app: AppContext, count: int, seed: int) -> None:
-    """Run one full cycle on the built-in demo: init a store, collect, summarize, search.
+def demo(app: AppContext, count: int, seed: int, no_classify: bool) -> None:
+    """Run one full cycle on the built-in demo: init a store, collect, classify, summarize, search.
 
     Uses embedded defaults, not config.toml: fictional brands, the seeded demo
-    source, and a SQLite store cxpulse-demo.db next to the config file (or
-    --db). Needs no network. Running it again adds nothing new.
+    source, the built-in topic taxonomy, and a SQLite store cxpulse-demo.db
+    next to the config file (or --db). Needs no network. Running it again
+    adds nothing new and classifies only what is not classified yet.
     """
     folder = (app.config_path or Path("config.toml")).expanduser().resolve().parent
     url = app.database_url or f"sqlite:///{folder / 'cxpulse-demo.db'}"
@@ -75,13 +79,16 @@ def demo(app: AppContext, count: int, seed: int) -> None:
     app.out.print(table(None, ["channel", "mentions"], [(k or "unknown", v) for k, v in summary.by_channel.items()]))
     app.out.print(table(None, ["language", "mentions"], [(k or "unknown", v) for k, v in summary.by_language.items()]))
 
+    version = None if no_classify else _classify(app, store, loaded)
     first = settings.brands[0].name
-    hits = store.search(parse(SAMPLE_QUERY), SearchFilters(brands=(first,), include_duplicates=False), limit=5)
+    hits = store.search(
+        parse(SAMPLE_QUERY), SearchFilters(brands=(first,), include_duplicates=False, model_version=version), limit=5
+    )
     app.out.print(
         table(
             f"sample search: cxpulse search '{SAMPLE_QUERY}' --brand '{first}' --no-duplicates --limit 5",
-            ["date", "channel", "mention"],
-            [(h.created_at, h.channel, highlight(h.snippet)) for h in hits],
+            ["date", "channel", "sentiment", "gap", "mention"],
+            [(h.created_at, h.channel, *_labels(h.classification), highlight(h.snippet)) for h in hits],
         )
     )
     app.out.print(
@@ -89,5 +96,28 @@ def demo(app: AppContext, count: int, seed: int) -> None:
         "--since 7d`, or copy config.toml, add your brand and sources, then `cxpulse init && cxpulse collect`.",
         markup=False,
     )
-    if failed:
+    if failed or (version is None and not no_classify):
         click.get_current_context().exit(1)
+
+
+def _classify(app: AppContext, store: Store, loaded: LoadedConfig) -> str | None:
+    """Classify what is not classified yet and print counts; the version, None if it failed."""
+    try:
+        report = classify_stored(app, store, loaded)
+    except ClassifierError as exc:
+        app.err.print(f"error: the demo could not classify: {exc}", markup=False)
+        return None
+    counts = store.classification_summary(report.model_version)
+    app.out.print(
+        f"{report.line()}; the store now holds {counts.classified:,} classified, {counts.flagged:,} flagged",
+        markup=False,
+    )
+    app.out.print(table(None, ["sentiment", "mentions"], list(counts.by_sentiment.items())))
+    app.out.print(table(None, ["expectation gap", "mentions"], list(counts.by_gap.items())))
+    return report.model_version
+
+
+def _labels(classification: HitClassification | None) -> tuple[str, str]:
+    if classification is None:
+        return ("", "")
+    return (classification.sentiment, classification.expectation_gap)

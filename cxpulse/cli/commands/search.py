@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import click
 
+from classifiers.types import GAPS, SENTIMENTS
+from cxpulse.cli.commands.classify import current_model_version
 from cxpulse.cli.context import AppContext, pass_app
 from cxpulse.cli.options import parse_when
 from cxpulse.cli.output import highlight, print_json, strip_marks, table
 from cxpulse.query import parse, require_positive
-from storage import SearchFilters
+from storage import HitClassification, SearchFilters
 
 __all__ = ["search"]
 
@@ -26,6 +28,33 @@ __all__ = ["search"]
     "--channel", "channels", multiple=True, help="Only this channel (twitter, reddit, app_review, ...); repeatable."
 )
 @click.option("--no-duplicates", is_flag=True, help="Hide copies (retweets, copy-paste) of earlier mentions.")
+@click.option(
+    "--sentiment",
+    "sentiments",
+    multiple=True,
+    type=click.Choice(SENTIMENTS),
+    help="Only mentions classified with this sentiment; repeatable.",
+)
+@click.option(
+    "--topic",
+    "topics",
+    multiple=True,
+    metavar="NAME",
+    help="Only mentions classified with this topic (a [[topics]] name); repeatable: any of them.",
+)
+@click.option(
+    "--gap",
+    "gaps",
+    multiple=True,
+    type=click.Choice(GAPS),
+    help="Only mentions with this expectation gap; repeatable.",
+)
+@click.option(
+    "--flagged/--no-flagged",
+    "flagged",
+    default=None,
+    help="Only mentions flagged for CX staff (--flagged) or only those not flagged (--no-flagged).",
+)
 @click.option("--limit", "-n", type=click.IntRange(1, 1000), default=20, show_default=True, help="How many results.")
 @click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many results (paging).")
 @click.option("--json", "as_json", is_flag=True, help="Print results as a JSON array (full text, no highlighting).")
@@ -40,6 +69,10 @@ def search(
     languages: tuple[str, ...],
     channels: tuple[str, ...],
     no_duplicates: bool,
+    sentiments: tuple[str, ...],
+    topics: tuple[str, ...],
+    gaps: tuple[str, ...],
+    flagged: bool | None,
     limit: int,
     offset: int,
     as_json: bool,
@@ -48,12 +81,15 @@ def search(
 
     QUERY uses the same language as brand queries: words, "exact phrases",
     OR, -exclusions, prefix*, (groups). Without QUERY, lists the newest
-    mentions that pass the filters.
+    mentions that pass the filters. The classification filters (--sentiment,
+    --topic, --gap, --flagged) read what the current model said (run
+    `cxpulse classify` first); results then show sentiment, gap and flag.
 
     \b
     Examples:
       cxpulse search refund --brand "Northwind Air" --since 7d
       cxpulse search '"checked bag" (lost OR missing) -delivered' --json
+      cxpulse search --flagged --gap shortfall --topic delivery_shipping --since 7d
     """
     node = require_positive(parse(query), query) if query.strip() else None
     filters = SearchFilters(
@@ -64,6 +100,11 @@ def search(
         languages=languages,
         channels=channels,
         include_duplicates=not no_duplicates,
+        sentiments=sentiments,
+        topics=topics,
+        gaps=gaps,
+        flagged=flagged,
+        model_version=current_model_version(app.config(require_file=False).settings.classifiers),
     )
     store = app.store()
     hits = store.search(node, filters, limit=limit, offset=offset)
@@ -86,6 +127,7 @@ def search(
                     "snippet": strip_marks(h.snippet),
                     "duplicate_of": h.duplicate_of_id,
                     "rank": h.rank,
+                    "classification": _labels(h.classification),
                 }
                 for h in hits
             ],
@@ -94,20 +136,27 @@ def search(
     if not hits:
         app.err.print("no mentions match; widen the query or the filters", markup=False)
         return
-    app.out.print(
-        table(
-            None,
-            ["date", "brand", "source", "author", "lang", "mention"],
-            [
-                (
-                    h.created_at,
-                    ", ".join(h.brands),
-                    h.channel or h.source,
-                    h.author_handle,
-                    h.language,
-                    highlight(h.snippet),
-                )
-                for h in hits
-            ],
-        )
-    )
+    labelled = any(h.classification is not None for h in hits)
+    columns = ["date", "brand", "source", "author", "lang"]
+    columns += ["sentiment", "gap", "flag"] if labelled else []
+    rows = []
+    for h in hits:
+        row: list[object] = [h.created_at, ", ".join(h.brands), h.channel or h.source, h.author_handle, h.language]
+        if labelled:
+            c = h.classification
+            row += [c.sentiment, c.expectation_gap, "yes" if c.flagged else ""] if c else ["", "", ""]
+        rows.append((*row, highlight(h.snippet)))
+    app.out.print(table(None, [*columns, "mention"], rows))
+
+
+def _labels(classification: HitClassification | None) -> dict[str, object] | None:
+    if classification is None:
+        return None
+    return {
+        "model_version": classification.model_version,
+        "sentiment": classification.sentiment,
+        "topics": list(classification.topics),
+        "expectation_gap": classification.expectation_gap,
+        "emotion": classification.emotion,
+        "flagged": classification.flagged,
+    }

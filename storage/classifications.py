@@ -1,0 +1,352 @@
+"""Classifications in the store: saving them, finding what is left to classify, counting.
+
+One row per ``(mention_id, model_version)`` in ``classifications``. The
+statements here take a connection; the caller (:class:`storage.Store`) owns
+the transaction, so a batch of classifications, their copies to duplicates and
+the triage rows they open commit together or not at all.
+
+**Duplicates.** A mention whose content was seen before (``duplicate_of_id``
+set: a retweet, a copy-paste) is not sent to the model: it gets a copy of its
+original's classification for the same model version (:func:`copy_to_duplicates`).
+That is exact for sentiment, gap and emotion (the content is the same), and
+the engine would only re-encode the same words. Topics depend on the brand's
+taxonomy, so a duplicate whose *first brand* (alphabetically, as
+:meth:`storage.Store.search` lists them) differs from its original's is
+classified by the model like an original instead. A copied ``gap_evidence`` is
+the original's span, which may differ from the copy's text in case, URLs or a
+``RT @handle:`` prefix.
+
+**Triage.** A flagged mention that is not a duplicate gets a triage row with
+status ``open`` (and a ``triage_events`` line saying the classifier opened it)
+the first time any model version flags it. Triage rows are never changed or
+removed here: a mention that a later model no longer flags keeps the state a
+person gave it. Copies are not opened: their original carries the work item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    String,
+    and_,
+    bindparam,
+    exists,
+    func,
+    literal,
+    select,
+    true,
+)
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.orm import aliased
+
+from storage.models import Classification, MentionBrandModel, MentionModel, TriageEvent, TriageItem
+from storage.search.execute import brands_of
+
+__all__ = [
+    "TRIAGE_ACTOR",
+    "ClassificationSaveResult",
+    "ClassificationSummary",
+    "ClassificationValues",
+    "MentionText",
+    "copy_to_duplicates",
+    "count_mentions",
+    "mentions_page",
+    "save_classifications",
+    "summarize",
+]
+
+TRIAGE_ACTOR = "cxpulse classify"
+"""The ``actor`` of the triage event written when a classification opens a triage item."""
+
+
+class ClassificationValues(Protocol):
+    """What the store needs of one classification (``classifiers.Classification`` has it)."""
+
+    @property
+    def model_version(self) -> str: ...
+    @property
+    def sentiment(self) -> str: ...
+    @property
+    def sentiment_scores(self) -> Mapping[str, float]: ...
+    @property
+    def topics(self) -> Sequence[str]: ...
+    @property
+    def topic_scores(self) -> Mapping[str, float]: ...
+    @property
+    def expectation_gap(self) -> str: ...
+    @property
+    def gap_score(self) -> float: ...
+    @property
+    def gap_evidence(self) -> Sequence[str]: ...
+    @property
+    def emotion(self) -> str: ...
+    @property
+    def emotion_scores(self) -> Mapping[str, float]: ...
+    @property
+    def flagged(self) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class MentionText:
+    """A mention to classify: its id, text and brands (sorted by name)."""
+
+    id: int
+    text: str
+    brands: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ClassificationSaveResult:
+    """What :meth:`storage.Store.save_classifications` did."""
+
+    saved: int
+    """Classifications inserted or replaced."""
+    copied: int = 0
+    """Duplicates that received a copy of their original's classification."""
+    flagged: int = 0
+    """Flagged among ``saved`` (copies not counted)."""
+    triage_opened: int = 0
+    """New triage items (status ``open``) for flagged mentions."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClassificationSummary:
+    """Counts over the classifications of one model version. Mappings are sorted by
+    count, largest first."""
+
+    model_version: str
+    classified: int
+    flagged: int
+    by_sentiment: Mapping[str, int] = field(default_factory=dict)
+    by_gap: Mapping[str, int] = field(default_factory=dict)
+    by_emotion: Mapping[str, int] = field(default_factory=dict)
+
+
+def _insert(connection: Connection, model: Any) -> Any:
+    if connection.dialect.name == "sqlite":
+        return sqlite_dialect.insert(model)
+    return postgresql.insert(model)
+
+
+_VALUE_COLUMNS = (
+    "sentiment",
+    "sentiment_scores",
+    "topics",
+    "topic_scores",
+    "expectation_gap",
+    "gap_score",
+    "gap_evidence",
+    "emotion",
+    "emotion_scores",
+    "flagged",
+    "classified_at",
+)
+
+
+def _row(mention_id: int, value: ClassificationValues, now: datetime) -> dict[str, Any]:
+    return {
+        "mention_id": mention_id,
+        "model_version": value.model_version,
+        "sentiment": value.sentiment,
+        "sentiment_scores": {k: float(v) for k, v in value.sentiment_scores.items()},
+        "topics": list(value.topics),
+        "topic_scores": {k: float(v) for k, v in value.topic_scores.items()},
+        "expectation_gap": value.expectation_gap,
+        "gap_score": float(value.gap_score),
+        "gap_evidence": list(value.gap_evidence),
+        "emotion": value.emotion,
+        "emotion_scores": {k: float(v) for k, v in value.emotion_scores.items()},
+        "flagged": bool(value.flagged),
+        "classified_at": now,
+    }
+
+
+def save_classifications(
+    connection: Connection,
+    items: Sequence[tuple[int, ClassificationValues]],
+    *,
+    now: datetime,
+) -> ClassificationSaveResult:
+    """Upsert ``(mention_id, classification)`` pairs, copy them to the mentions'
+    duplicates and open triage items for the flagged ones; the caller owns the
+    transaction. A later pair for the same mention and version wins."""
+    if not items:
+        return ClassificationSaveResult(saved=0)
+    rows = list({(mid, value.model_version): _row(mid, value, now) for mid, value in items}.values())
+    c = Classification
+    stmt = _insert(connection, c)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[c.mention_id, c.model_version],
+        set_={name: stmt.excluded[name] for name in _VALUE_COLUMNS},
+    )
+    connection.execute(stmt, rows)
+    copied = 0
+    opened = 0
+    for version in sorted({row["model_version"] for row in rows}):
+        ids = [row["mention_id"] for row in rows if row["model_version"] == version]
+        copied += copy_to_duplicates(connection, version, now=now, original_ids=ids)
+        flagged = [row["mention_id"] for row in rows if row["model_version"] == version and row["flagged"]]
+        opened += _open_triage(connection, flagged, now=now)
+    return ClassificationSaveResult(
+        saved=len(rows), copied=copied, flagged=sum(1 for row in rows if row["flagged"]), triage_opened=opened
+    )
+
+
+def _first_brand(mention_id: Any) -> Any:
+    link = MentionBrandModel
+    return select(func.min(link.brand)).where(link.mention_id == mention_id).scalar_subquery()
+
+
+def _copyable(duplicate: Any) -> ColumnElement[bool]:
+    """``duplicate`` is a copy whose original's classification applies (same first brand)."""
+    return and_(
+        duplicate.duplicate_of_id.is_not(None),
+        _first_brand(duplicate.id).is_not_distinct_from(_first_brand(duplicate.duplicate_of_id)),
+    )
+
+
+def copy_to_duplicates(
+    connection: Connection,
+    model_version: str,
+    *,
+    now: datetime,
+    original_ids: Sequence[int] | None = None,
+) -> int:
+    """Give duplicates their original's classification for ``model_version``; how many.
+
+    With ``original_ids``: every copyable duplicate of those originals (replacing
+    what it had). Without: every copyable duplicate that has no classification
+    for the version yet while its original has one (catching up after earlier runs).
+    """
+    c, dup = Classification, aliased(MentionModel, name="dup")
+    chosen = (
+        select(
+            dup.id,
+            *(getattr(c, name) for name in ("model_version", *_VALUE_COLUMNS[:-1])),
+            literal(now, c.classified_at.type),
+        )
+        .join(c, and_(c.mention_id == dup.duplicate_of_id, c.model_version == model_version))
+        .where(_copyable(dup))
+    )
+    if original_ids is not None:
+        if not original_ids:
+            return 0
+        chosen = chosen.where(dup.duplicate_of_id.in_(bindparam("original_ids", list(original_ids), expanding=True)))
+    else:
+        mine = aliased(Classification, name="mine")
+        chosen = chosen.where(~exists().where(mine.mention_id == dup.id, mine.model_version == model_version))
+    stmt = _insert(connection, c).from_select(["mention_id", "model_version", *_VALUE_COLUMNS], chosen)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[c.mention_id, c.model_version],
+        set_={name: stmt.excluded[name] for name in _VALUE_COLUMNS},
+    )
+    return len(connection.execute(stmt.returning(c.mention_id)).all())
+
+
+def _open_triage(connection: Connection, mention_ids: Sequence[int], *, now: datetime) -> int:
+    """Open a triage item for each of ``mention_ids`` that is no duplicate and has none."""
+    if not mention_ids:
+        return 0
+    m, t = MentionModel, TriageItem
+    chosen = select(m.id, literal("open", String()), literal(now, t.updated_at.type)).where(
+        m.id.in_(bindparam("flagged_ids", list(mention_ids), expanding=True)),
+        m.duplicate_of_id.is_(None),
+    )
+    stmt = (
+        _insert(connection, t)
+        .from_select(["mention_id", "status", "updated_at"], chosen)
+        .on_conflict_do_nothing(index_elements=[t.mention_id])
+        .returning(t.mention_id)
+    )
+    opened = [row[0] for row in connection.execute(stmt)]
+    if opened:
+        connection.execute(
+            _insert(connection, TriageEvent),
+            [
+                {
+                    "mention_id": mention_id,
+                    "at": now,
+                    "actor": TRIAGE_ACTOR,
+                    "field": "status",
+                    "old_value": None,
+                    "new_value": "open",
+                    "note": "flagged by the classifier",
+                }
+                for mention_id in opened
+            ],
+        )
+    return len(opened)
+
+
+def _selection(model_version: str, redo: str | bool) -> list[ColumnElement[bool]]:
+    """Conditions on ``mentions`` for what the model must read.
+
+    ``redo`` False: mentions without a classification for ``model_version``.
+    ``redo`` True: every mention. ``redo`` a version: mentions classified by it.
+    Copyable duplicates are never selected (they get copies, see the module doc).
+    """
+    m, c = MentionModel, Classification
+    conditions: list[ColumnElement[bool]] = [~_copyable(m)]
+    if redo is False:
+        conditions.append(~exists().where(c.mention_id == m.id, c.model_version == model_version))
+    elif isinstance(redo, str):
+        conditions.append(exists().where(c.mention_id == m.id, c.model_version == redo))
+    return conditions
+
+
+def mentions_page(
+    connection: Connection,
+    model_version: str,
+    *,
+    redo: str | bool = False,
+    after_id: int = 0,
+    limit: int = 500,
+) -> list[MentionText]:
+    """The next ``limit`` mentions to classify with ids above ``after_id``, by id."""
+    m = MentionModel
+    stmt = (
+        select(m.id, m.text)
+        .where(m.id > after_id, *_selection(model_version, redo))
+        .order_by(m.id)
+        .limit(max(limit, 0))
+    )
+    rows = connection.execute(stmt).all()
+    brands = brands_of(connection, [row.id for row in rows]) if rows else {}
+    return [MentionText(row.id, row.text, brands.get(row.id, ())) for row in rows]
+
+
+def count_mentions(connection: Connection, model_version: str, *, redo: str | bool = False) -> int:
+    """How many mentions :func:`mentions_page` would return in all."""
+    stmt = select(func.count()).select_from(MentionModel).where(*_selection(model_version, redo))
+    return int(connection.execute(stmt).scalar_one())
+
+
+def summarize(connection: Connection, model_version: str, *, since: datetime | None = None) -> ClassificationSummary:
+    """Counts for ``model_version``; ``since`` keeps classifications made at or after it."""
+    c = Classification
+    where: list[ColumnElement[bool]] = [c.model_version == model_version]
+    if since is not None:
+        where.append(c.classified_at >= since)
+
+    def counts(column: Any) -> dict[str, int]:
+        stmt = select(column, func.count()).where(*where).group_by(column).order_by(func.count().desc(), column)
+        return {str(key): int(n) for key, n in connection.execute(stmt)}
+
+    total, flagged = connection.execute(
+        select(func.count(), func.count().filter(c.flagged.is_(true()))).where(*where)
+    ).one()
+    return ClassificationSummary(
+        model_version=model_version,
+        classified=int(total),
+        flagged=int(flagged or 0),
+        by_sentiment=counts(c.sentiment),
+        by_gap=counts(c.expectation_gap),
+        by_emotion=counts(c.emotion),
+    )

@@ -78,8 +78,13 @@ def collect_source(
     settings: PipelineConfig | None = None,
     clock: Clock = _utc_now,
     on_batch: ProgressCallback | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> RunResult:
-    """Collect everything new for one brand from one source. Raises SourceError."""
+    """Collect everything new for one brand from one source. Raises SourceError.
+
+    ``should_stop`` is asked after each stored batch; when it returns True the
+    run ends there (the cursor of that batch is stored, so the next run resumes).
+    """
     preparer = MentionPreparer(brand, apply_query=source.matches_query, settings=settings or PipelineConfig())
     result = RunResult(source.name, brand.name)
     started = time.perf_counter()
@@ -95,6 +100,9 @@ def collect_source(
         result.rejected.extend(batch.rejected)
         if on_batch is not None:
             on_batch(BatchProgress(source.name, brand.name, result.fetched, result.stored))
+        if should_stop is not None and should_stop():
+            logger.info("stopping %s for %s after a stored batch, as asked", source.name, brand.name)
+            break
     result.seconds = time.perf_counter() - started
     return result
 

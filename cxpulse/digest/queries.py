@@ -1,0 +1,240 @@
+"""The aggregate SQL behind a digest: a few GROUP BY queries over one date range.
+
+Every query walks ``ix_mentions_created_at`` over the range (the previous
+period's start to the current period's end), looks the brand link up by
+primary key and the classification by ``(mention_id, model_version)``, and
+returns counts, never rows, except the few quoted shortfalls and the texts
+of complaints scanned for emerging phrases. Copies of a mention stored
+under another id (``duplicate_of_id`` set) are not counted again.
+Works the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, and_, case, false, func, or_, select, true
+
+from storage.models import Classification, MentionBrandModel, MentionModel, TriageItem
+
+__all__ = [
+    "CountRow",
+    "ShortfallRow",
+    "TopicRow",
+    "complaint_texts",
+    "day_counts",
+    "latest_model_version",
+    "open_flagged",
+    "top_shortfalls",
+    "topic_counts",
+]
+
+m, mb, c, t = MentionModel, MentionBrandModel, Classification, TriageItem
+
+
+@dataclass(frozen=True)
+class CountRow:
+    brand: str
+    day: int
+    """Index of the local day from the start of the range."""
+    sentiment: str | None
+    expectation_gap: str | None
+    mentions: int
+    rated: int
+    rating_sum: float
+    open_flagged: int = 0
+    """Of ``mentions``, those flagged and still open (no triage row, or status open)."""
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    brand: str
+    current: bool
+    topic: str
+    mentions: int
+    complaints: int
+
+
+@dataclass(frozen=True)
+class ShortfallRow:
+    text: str
+    source: str
+    channel: str | None
+    created_at: datetime
+    url: str | None
+    author: str | None
+    gap_score: float
+    evidence: list[str]
+
+
+def latest_model_version(connection: Connection) -> str | None:
+    """The model version of the most recent classification (None: nothing classified yet)."""
+    stmt = select(c.model_version).order_by(c.classified_at.desc(), c.id.desc()).limit(1)
+    value = connection.execute(stmt).scalar()
+    return None if value is None else str(value)
+
+
+def _classified(model_version: str | None) -> ColumnElement[bool]:
+    if model_version is None:
+        return and_(c.mention_id == m.id, false())
+    return and_(c.mention_id == m.id, c.model_version == model_version)
+
+
+def _in_range(brands: Sequence[str], start: datetime, end: datetime) -> list[ColumnElement[bool]]:
+    return [m.created_at >= start, m.created_at < end, mb.brand.in_(list(brands)), m.duplicate_of_id.is_(None)]
+
+
+def day_counts(
+    connection: Connection, brands: Sequence[str], bounds: Sequence[datetime], model_version: str | None
+) -> list[CountRow]:
+    """Mentions per brand, local day, sentiment and expectation gap.
+
+    ``bounds`` are the UTC starts of consecutive local days plus the end of the
+    last one; day ``i`` is ``[bounds[i], bounds[i + 1])``. Unclassified
+    mentions come with sentiment and gap None.
+    """
+    inner = bounds[1:-1]
+    day: ColumnElement[Any] = (
+        case(*((m.created_at < b, i) for i, b in enumerate(inner)), else_=len(inner)) if inner else func.abs(0)
+    )
+    day_label = day.label("day")
+    closed = select(t.id).where(t.mention_id == m.id, t.status != "open").exists()
+    open_flagged = case((and_(c.flagged == true(), ~closed), 1), else_=0)
+    stmt = (
+        select(
+            mb.brand,
+            day_label,
+            c.sentiment,
+            c.expectation_gap,
+            func.count().label("n"),
+            func.count(m.rating).label("rated"),
+            func.coalesce(func.sum(m.rating), 0.0).label("rating_sum"),
+            func.coalesce(func.sum(open_flagged), 0).label("open_flagged"),
+        )
+        .select_from(m)
+        .join(mb, mb.mention_id == m.id)
+        .outerjoin(c, _classified(model_version))
+        .where(*_in_range(brands, bounds[0], bounds[-1]))
+        .group_by(mb.brand, day_label, c.sentiment, c.expectation_gap)
+    )
+    return [
+        CountRow(brand, int(d), sentiment, gap, int(n), int(rated), float(rating_sum), int(flagged))
+        for brand, d, sentiment, gap, n, rated, rating_sum, flagged in connection.execute(stmt)
+    ]
+
+
+def topic_counts(
+    connection: Connection,
+    brands: Sequence[str],
+    start: datetime,
+    middle: datetime,
+    end: datetime,
+    model_version: str | None,
+) -> list[TopicRow]:
+    """Mentions per brand and topic in ``[start, middle)`` (previous) and ``[middle, end)`` (current).
+
+    ``complaints`` counts those flagged or negative.
+    """
+    if model_version is None:
+        return []
+    if connection.dialect.name == "postgresql":
+        topics = func.jsonb_array_elements_text(c.topics).table_valued("value")
+    else:
+        topics = func.json_each(c.topics).table_valued("value")
+    current = case((m.created_at >= middle, 1), else_=0).label("current")
+    complaint = case((or_(c.flagged == true(), c.sentiment == "negative"), 1), else_=0)
+    stmt = (
+        select(mb.brand, current, topics.c.value, func.count(), func.sum(complaint))
+        .select_from(m)
+        .join(mb, mb.mention_id == m.id)
+        .join(c, _classified(model_version))
+        .join(topics, true())
+        .where(*_in_range(brands, start, end))
+        .group_by(mb.brand, current, topics.c.value)
+    )
+    return [
+        TopicRow(brand, bool(cur), str(topic), int(n), int(complaints or 0))
+        for brand, cur, topic, n, complaints in connection.execute(stmt)
+    ]
+
+
+def top_shortfalls(
+    connection: Connection, brand: str, start: datetime, end: datetime, model_version: str | None, limit: int
+) -> list[ShortfallRow]:
+    """The period's strongest expectation shortfalls of ``brand`` (highest gap score first)."""
+    if model_version is None or limit <= 0:
+        return []
+    stmt = (
+        select(
+            m.text,
+            m.source,
+            m.channel,
+            m.created_at,
+            m.url,
+            func.coalesce(m.author_name, m.author_handle),
+            c.gap_score,
+            c.gap_evidence,
+        )
+        .select_from(m)
+        .join(mb, mb.mention_id == m.id)
+        .join(c, _classified(model_version))
+        .where(*_in_range([brand], start, end), c.expectation_gap == "shortfall")
+        .order_by(c.gap_score.desc(), m.created_at.desc(), m.id)
+        .limit(limit)
+    )
+    return [
+        ShortfallRow(text, source, channel, created_at, url, author, float(score), [str(e) for e in evidence or []])
+        for text, source, channel, created_at, url, author, score, evidence in connection.execute(stmt)
+    ]
+
+
+def complaint_texts(
+    connection: Connection,
+    brand: str,
+    start: datetime,
+    end: datetime,
+    model_version: str | None,
+    *,
+    limit: int,
+    chars: int = 600,
+) -> list[str]:
+    """The beginnings of the newest flagged or negative mentions of ``brand`` in ``[start, end)``."""
+    if model_version is None:
+        return []
+    stmt = (
+        select(func.substr(m.text, 1, chars))
+        .select_from(m)
+        .join(mb, mb.mention_id == m.id)
+        .join(c, _classified(model_version))
+        .where(*_in_range([brand], start, end), or_(c.flagged == true(), c.sentiment == "negative"))
+        .order_by(m.created_at.desc())
+        .limit(limit)
+    )
+    return [str(text) for text in connection.execute(stmt).scalars()]
+
+
+def open_flagged(connection: Connection, brands: Sequence[str], model_version: str | None) -> dict[str, int]:
+    """Per brand: flagged mentions (of any date) that are still open now.
+
+    Open means no triage row yet, or a triage row with status ``open``. Walks
+    the partial index of flagged classifications, not the mentions.
+    """
+    if model_version is None:
+        return {}
+    stmt = (
+        select(mb.brand, func.count())
+        .select_from(c)
+        .join(mb, mb.mention_id == c.mention_id)
+        .outerjoin(t, t.mention_id == c.mention_id)
+        .where(
+            c.model_version == model_version,
+            c.flagged == true(),
+            mb.brand.in_(list(brands)),
+            or_(t.id.is_(None), t.status == "open"),
+        )
+        .group_by(mb.brand)
+    )
+    return {brand: int(n) for brand, n in connection.execute(stmt)}

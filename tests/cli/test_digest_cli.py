@@ -1,0 +1,98 @@
+"""`cxpulse digest preview` and `cxpulse digest send`, run the way a user runs them."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from storage import Store
+
+
+def _support() -> ModuleType:
+    path = Path(__file__).parents[1] / "digest" / "digest_support.py"
+    spec = importlib.util.spec_from_file_location("digest_support", path)
+    assert spec is not None and spec.loader is not None
+    module = sys.modules.get("digest_support") or importlib.util.module_from_spec(spec)
+    if "digest_support" not in sys.modules:
+        sys.modules["digest_support"] = module
+        spec.loader.exec_module(module)
+    return module
+
+
+support = _support()
+PERIOD = "2026-11-16..2026-11-22"
+
+
+@pytest.fixture
+def seeded(tmp_path: Path) -> Iterator[Store]:
+    store = Store.open(f"sqlite:///{tmp_path / 'cxpulse.db'}")
+    store.upgrade()
+    seeder = support.Seeder(store)
+    seeder.add(
+        "Acme",
+        "acme <b>never</b> refunded, as promised",
+        datetime(2026, 11, 18, tzinfo=UTC),
+        sentiment="negative",
+        gap="shortfall",
+        evidence=("as promised",),
+        flagged=True,
+        topics=("refund",),
+    )
+    seeder.add("Acme", "acme is fine", datetime(2026, 11, 10, tzinfo=UTC), topics=("app",))
+    yield store
+    store.dispose()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[Any]:
+    yield from support.serve(support.Recorder())
+
+
+def test_preview_writes_a_self_contained_html_file(cli: Any, seeded: Store, tmp_path: Path) -> None:
+    support.write_config(tmp_path)
+    result = cli("digest", "preview", "weekly", "--period", PERIOD, "--out", "out/digest.html")
+
+    assert result.code == 0, result.err
+    path = Path(result.out.strip())
+    assert path == tmp_path / "out" / "digest.html"
+    html = path.read_text(encoding="utf-8")
+    assert html.count('src="data:image/png;base64,') == 2 and "cid:" not in html
+    assert "acme &lt;b&gt;never&lt;/b&gt; refunded" in html
+    assert "16\u201322 Nov 2026" in html
+
+
+def test_send_then_send_again(cli: Any, seeded: Store, smtp_server: Any, tmp_path: Path) -> None:
+    support.write_config(tmp_path, port=smtp_server.port)
+
+    first = cli("digest", "send", "weekly", "--period", PERIOD)
+    again = cli("digest", "send", "weekly", "--period", PERIOD)
+
+    assert first.code == 0, first.err
+    assert "sent digest 'weekly' for 16\u201322 Nov 2026 to marketing@example.com, cx-lead@example.com" in first.out
+    assert again.code == 0 and "was already sent" in again.out and "nothing sent" in again.out
+    assert len(smtp_server.handler.envelopes) == 1
+
+
+def test_send_to_a_server_that_is_down_exits_1_and_says_it_will_retry(cli: Any, seeded: Store, tmp_path: Path) -> None:
+    support.write_config(tmp_path, port=support.free_port())
+    result = cli("digest", "send", "weekly", "--period", PERIOD)
+
+    assert result.code == 1
+    assert "was not sent: cannot reach SMTP server 127.0.0.1" in result.err
+    assert "retries it" in result.err
+
+
+def test_unknown_digest_and_bad_period_say_what_to_do(cli: Any, seeded: Store, tmp_path: Path) -> None:
+    support.write_config(tmp_path)
+    unknown = cli("digest", "send", "monthly")
+    bad = cli("digest", "preview", "weekly", "--period", "fortnight")
+
+    assert unknown.code == 1 and "unknown digest 'monthly'; digests in config: weekly" in unknown.err
+    assert bad.code == 1 and "use last-week, this-week" in bad.err

@@ -1,0 +1,183 @@
+"""Helpers shared by the digest tests (and the digest CLI tests): a seeder, a config, SMTP servers."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from sqlalchemy import insert, select
+
+from cxpulse.config import LoadedConfig, load_config
+from cxpulse.types import Cursor, StoredMention
+from storage import Store
+from storage.models import Classification, MentionModel, TriageItem
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+"""A Monday: "last week" is Monday 16 to Sunday 22 November 2026, the week before 9 to 15 November."""
+
+
+class Seeder:
+    """Stores mentions through the store's own API and classifies them with direct inserts."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._n = 0
+
+    def add(
+        self,
+        brand: str,
+        text: str,
+        created_at: datetime,
+        *,
+        sentiment: str | None = "neutral",
+        gap: str = "none",
+        topics: tuple[str, ...] = (),
+        flagged: bool = False,
+        evidence: tuple[str, ...] | None = None,
+        gap_score: float = 0.0,
+        rating: float | None = None,
+        triage: str | None = None,
+        model_version: str = "v1",
+        classified_at: datetime = NOW,
+        source: str = "twitter",
+        url: str | None = None,
+        content_hash: str | None = None,
+    ) -> int:
+        self._n += 1
+        external_id = f"m{self._n}"
+        mention = StoredMention(
+            source=source,
+            external_id=external_id,
+            text=text,
+            created_at=created_at,
+            collected_at=NOW,
+            content_hash=content_hash or f"hash-{self._n}",
+            url=url,
+            rating=rating,
+            author_handle="@someone",
+            channel=source,
+        )
+        self.store.save_batch([mention], source=source, brand=brand, cursor=Cursor("c"))
+        with self.store.engine.begin() as connection:
+            mention_id = connection.execute(
+                select(MentionModel.id).where(MentionModel.source == source, MentionModel.external_id == external_id)
+            ).scalar_one()
+            if sentiment is not None:
+                self.classify(
+                    mention_id,
+                    sentiment=sentiment,
+                    gap=gap,
+                    topics=topics,
+                    flagged=flagged,
+                    evidence=evidence,
+                    gap_score=gap_score,
+                    model_version=model_version,
+                    classified_at=classified_at,
+                    connection=connection,
+                )
+            if triage is not None:
+                connection.execute(insert(TriageItem).values(mention_id=mention_id, status=triage, updated_at=NOW))
+        return mention_id
+
+    def classify(self, mention_id: int, *, connection: Any = None, **fields: Any) -> None:
+        values = {
+            "mention_id": mention_id,
+            "model_version": fields.get("model_version", "v1"),
+            "sentiment": fields.get("sentiment", "neutral"),
+            "sentiment_scores": {},
+            "topics": list(fields.get("topics", ())),
+            "topic_scores": {},
+            "expectation_gap": fields.get("gap", "none"),
+            "gap_score": fields.get("gap_score", 0.0),
+            "gap_evidence": list(fields["evidence"]) if fields.get("evidence") else None,
+            "emotion": "neutral",
+            "emotion_scores": {},
+            "flagged": fields.get("flagged", False),
+            "classified_at": fields.get("classified_at", NOW),
+        }
+        if connection is None:
+            with self.store.engine.begin() as own:
+                own.execute(insert(Classification).values(**values))
+        else:
+            connection.execute(insert(Classification).values(**values))
+
+
+CONFIG = """
+[[brands]]
+name = "Acme"
+query = "acme"
+competitors = ["Globex"]
+
+[[brands]]
+name = "Globex"
+query = "globex"
+
+[smtp]
+host = "127.0.0.1"
+port = {port}
+security = "none"
+sender = "CX Pulse <cxpulse@example.com>"
+timeout = 5
+
+[[digests]]
+name = "weekly"
+brands = ["Acme"]
+period = "weekly"
+timezone = "{timezone}"
+recipients = ["marketing@example.com", "cx-lead@example.com"]
+"""
+
+
+def write_config(tmp_path: Path, *, port: int = 2525, timezone: str = "UTC", extra: str = "") -> LoadedConfig:
+    path = tmp_path / "config.toml"
+    path.write_text(CONFIG.format(port=port, timezone=timezone) + extra, encoding="utf-8")
+    return load_config(path, env={})
+
+
+@dataclass
+class Recorder:
+    """An aiosmtpd handler that keeps every envelope it accepts."""
+
+    envelopes: list[Any] = field(default_factory=list)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.envelopes.append(envelope)
+        return "250 OK: queued"
+
+
+class Refuser:
+    """An aiosmtpd handler that refuses every message at DATA."""
+
+    def __init__(self) -> None:
+        self.attempts = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.attempts += 1
+        return "554 5.7.1 Message rejected by policy"
+
+
+@dataclass
+class SmtpServer:
+    port: int
+    handler: Any
+
+
+def serve(handler: Any) -> Iterator[SmtpServer]:
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield SmtpServer(controller.port, handler)
+    finally:
+        controller.stop()
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port

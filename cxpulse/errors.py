@@ -19,6 +19,7 @@ exits with code 1. Library exceptions (tweepy, prawcore, httpx, SQLAlchemy,
     │   ├── RateLimited        the API said slow down; carries ``reset_at``
     │   └── SourceUnavailable  network failure, 5xx, malformed response
     ├── ClassifierError        the model or its heads cannot be used
+    ├── DeliveryError          an email (digest, alert) could not be delivered
     └── StorageError           the results store cannot be opened or written
 """
 
@@ -31,6 +32,7 @@ __all__ = [
     "ClassifierError",
     "ConfigError",
     "CxPulseError",
+    "DeliveryError",
     "InputError",
     "QueryError",
     "RateLimited",
@@ -88,6 +90,10 @@ class SourceUnavailable(SourceError):
 
 class ClassifierError(CxPulseError):
     """The classifier model or one of its heads cannot be used."""
+
+
+class DeliveryError(CxPulseError):
+    """A message could not be handed to the mail server (refused, unreachable, login failed)."""
 
 
 class StorageError(CxPulseError):

@@ -72,6 +72,10 @@ def config_reference() -> str:
         ("[[brands]]", schema.BrandConfig),
         ("[[sources]]", schema.SourceConfig),
         ("schedule (in [[sources]])", schema.Schedule),
+        ("[smtp]", schema.SmtpConfig),
+        ("[[digests]]", schema.DigestConfig),
+        ("[service]", schema.ServiceConfig),
+        ("[alerts]", schema.AlertsConfig),
     ]
     for title, model in sections:
         lines += [

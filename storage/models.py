@@ -23,9 +23,11 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
+    Unicode,
     UniqueConstraint,
     false,
 )
@@ -34,11 +36,13 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
+    "AlertEvent",
     "Base",
     "Classification",
     "DigestRun",
     "MentionBrandModel",
     "MentionModel",
+    "SchedulerJob",
     "SourceCursorModel",
     "TriageEvent",
     "TriageItem",
@@ -148,6 +152,14 @@ class Classification(Base):
     __table_args__ = (
         UniqueConstraint("mention_id", "model_version", name="uq_classifications_mention_id_model_version"),
         Index("ix_classifications_flagged", "flagged"),
+        Index("ix_classifications_classified_at", "classified_at"),
+        Index(
+            "ix_classifications_flagged_model_version",
+            "model_version",
+            "mention_id",
+            sqlite_where=sql_text("flagged = 1"),
+            postgresql_where=sql_text("flagged = true"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -234,3 +246,37 @@ class DigestRun(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+
+
+class SchedulerJob(Base):
+    """APScheduler's job store table (``SQLAlchemyJobStore``), created by our migration, not by APScheduler."""
+
+    __tablename__ = "apscheduler_jobs"
+
+    id: Mapped[str] = mapped_column(Unicode(191), primary_key=True)
+    next_run_time: Mapped[float | None] = mapped_column(Float(25), index=True)
+    job_state: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class AlertEvent(Base):
+    """One spike alert for (brand, topic, kind); ``topic`` is "" for the brand as a whole."""
+
+    __tablename__ = "alert_events"
+    __table_args__ = (Index("ix_alert_events_key_detected_at", "brand", "topic", "kind", "detected_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    brand: Mapped[str] = mapped_column(String(200))
+    topic: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))
+    """``volume`` or ``negative_share``."""
+    window_start: Mapped[datetime]
+    window_end: Mapped[datetime]
+    detected_at: Mapped[datetime]
+    observed: Mapped[float] = mapped_column(Float)
+    expected: Mapped[float] = mapped_column(Float)
+    p_value: Mapped[float] = mapped_column(Float)
+    mentions: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    """``sent`` (at least one channel delivered it) or ``failed`` (retried on the next check)."""
+    channels: Mapped[list[str] | None] = mapped_column(JSONType)
+    error: Mapped[str | None] = mapped_column(Text)

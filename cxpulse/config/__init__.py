@@ -4,6 +4,7 @@ See ``docs/configuration.md`` for every key; the same text is the ``description`
 of each field in :mod:`cxpulse.config.schema`.
 """
 
+from cxpulse.config.classifiers import ClassifiersConfig, FlagRule, TopicConfig
 from cxpulse.config.loader import DATABASE_URL_ENV, LoadedConfig, load_config, settings_from_data
 from cxpulse.config.locate import LineLocator, format_path
 from cxpulse.config.schema import (
@@ -19,7 +20,9 @@ from cxpulse.config.schema import (
 __all__ = [
     "DATABASE_URL_ENV",
     "BrandConfig",
+    "ClassifiersConfig",
     "DatabaseConfig",
+    "FlagRule",
     "LineLocator",
     "LoadedConfig",
     "PipelineConfig",
@@ -27,6 +30,7 @@ __all__ = [
     "SecretRef",
     "Settings",
     "SourceConfig",
+    "TopicConfig",
     "format_path",
     "load_config",
     "settings_from_data",

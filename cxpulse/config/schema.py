@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from cxpulse.config.classifiers import ClassifiersConfig, TopicConfig
 from cxpulse.errors import ConfigError, QueryError
 from cxpulse.query import parse, require_positive
 from cxpulse.query.ast import Node
@@ -116,6 +117,10 @@ class BrandConfig(_Strict):
         default_factory=list,
         description='ISO 639-1 codes to keep, e.g. ["en", "es"]; empty keeps every language.',
     )
+    topics: list[TopicConfig] | None = Field(
+        default=None,
+        description="This brand's own topic taxonomy ([[brands.topics]]); default: the top-level [[topics]].",
+    )
 
     @field_validator("query")
     @classmethod
@@ -176,6 +181,11 @@ class SourceConfig(_Strict):
         return self.name or self.type
 
 
+from cxpulse.config.digests import DigestConfig  # noqa: E402 (cxpulse.config.smtp imports SecretRef above)
+from cxpulse.config.service import AlertsConfig, ServiceConfig  # noqa: E402
+from cxpulse.config.smtp import SmtpConfig  # noqa: E402
+
+
 class Settings(_Strict):
     """The whole of config.toml."""
 
@@ -183,6 +193,30 @@ class Settings(_Strict):
     pipeline: PipelineConfig = Field(default_factory=PipelineConfig, description="Ingest pipeline.")
     brands: list[BrandConfig] = Field(default_factory=list, description="Brands to listen for.")
     sources: list[SourceConfig] = Field(default_factory=list, description="Sources to collect from.")
+    classifiers: ClassifiersConfig = Field(
+        default_factory=ClassifiersConfig, description="Classification engine: encoder, heads, flag rule."
+    )
+    topics: list[TopicConfig] = Field(
+        default_factory=list,
+        description="Topic taxonomy for all brands. Empty: the default consumer-brand taxonomy shipped with cxpulse.",
+    )
+    smtp: SmtpConfig | None = Field(default=None, description="Mail server for digests and alerts.")
+    digests: list[DigestConfig] = Field(default_factory=list, description="Periodic digest emails.")
+    service: ServiceConfig = Field(default_factory=ServiceConfig, description="Jobs of `cxpulse run`.")
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig, description="Spike alerts.")
+
+    @model_validator(mode="after")
+    def _digest_references(self) -> Settings:
+        names = [b.name for b in self.brands]
+        _no_duplicates([d.name for d in self.digests], "digests", "name")
+        for i, digest in enumerate(self.digests):
+            for brand_name in digest.brands:
+                if brand_name not in names:
+                    raise _PathError(
+                        ("digests", i, "brands"),
+                        f"brand {brand_name!r} is not defined in [[brands]] (known: {', '.join(names) or 'none'})",
+                    )
+        return self
 
     @model_validator(mode="after")
     def _references(self) -> Settings:

@@ -8,7 +8,7 @@ __all__ = ["register_commands"]
 
 
 def register_commands(cli: click.Group) -> None:
-    from cxpulse.cli.commands import collect, config, demo, search, sources, store
+    from cxpulse.cli.commands import classify, collect, config, demo, search, sources, store
 
     for command in (
         store.init,
@@ -16,8 +16,20 @@ def register_commands(cli: click.Group) -> None:
         collect.collect,
         collect.import_file,
         search.search,
+        classify.classify,
+        classify.reclassify,
+        classify.classify_file,
         config.config,
         sources.sources,
         demo.demo,
     ):
         cli.add_command(command)
+
+    from cxpulse.cli.commands import alerts, service
+
+    cli.add_command(service.run_service)
+    cli.add_command(alerts.alerts)
+
+    from cxpulse.cli.commands import digest
+
+    cli.add_command(digest.digest)

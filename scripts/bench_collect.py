@@ -1,0 +1,323 @@
+#!/usr/bin/env python3
+"""Benchmark the network sources: recorded pages through the whole pipeline, mentions per second.
+
+For each source, pages shaped exactly like the API's (the fixtures under
+tests/listener/sources/fixtures/<source>/) are synthesised in bulk with varied
+texts, served from memory by respx, and collected with
+:func:`listener.pipeline.collect_source` into a fresh temporary SQLite store:
+parse, normalize, detect language, match the brand query, dedup and store,
+cursor included. No classification. The language model is loaded once before
+timing (a collect run loads it once per process). Target: >= 2,000 mentions/s
+per source.
+
+    .venv/bin/python scripts/bench_collect.py                    # every scenario
+    .venv/bin/python scripts/bench_collect.py --only rss --scale 2
+
+Prints one line per source, then one JSON line mapping ``<source>_per_s`` to
+its figure. To add a source, write a function that installs its respx routes
+and returns its source object and the number of items served, and list it in
+``SCENARIOS`` (see ``hackernews`` below).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import respx
+
+from cxpulse.query import parse
+from cxpulse.types import BrandQuery
+from listener.language import default_detector
+from listener.pipeline import collect_source
+from listener.sources.app_store import AppStoreOptions, AppStoreSource
+from listener.sources.base import Source
+from listener.sources.hackernews import HackerNewsOptions, HackerNewsSource
+from listener.sources.http_source import HttpHooks
+from listener.sources.mastodon import MastodonOptions, MastodonSource
+from listener.sources.rss import RssOptions, RssSource
+from storage import Store
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+BRAND = BrandQuery("Acme", "acme -airdrop", parse("acme -airdrop"))
+HOOKS = HttpHooks(now=lambda: NOW, sleep=lambda s: None, rng=random.Random(1).random)
+
+_OPENERS = [
+    "Acme support kept me on hold for 40 minutes",
+    "Just got my Acme order two days early",
+    "Why does the Acme app log me out at checkout",
+    "Acme refunded me without me even asking",
+    "Thinking of switching from Acme to a competitor",
+    "The new Acme plan is cheaper than advertised",
+    "acme airdrop giveaway click here",  # excluded by the brand query
+    "Does anyone know if Acme ships to Canada",
+]
+_TAILS = [
+    "again.",
+    "and I am not impressed.",
+    "which is what I expected for the price.",
+    "honestly better than last year.",
+    "still waiting for an answer from the team.",
+    "five stars from me.",
+]
+
+
+def text(i: int, rnd: random.Random) -> str:
+    """A varied mention text (unique, so the store's content dedup does not shortcut anything)."""
+    return f"{rnd.choice(_OPENERS)} {rnd.choice(_TAILS)} (#{i} ref {rnd.randrange(10**9)})"
+
+
+@dataclass
+class Scenario:
+    name: str
+    install: Callable[[respx.MockRouter, int, random.Random], tuple[Source, int]]
+    """Installs the routes for ``scale`` and returns (source, items served)."""
+
+
+# -- hackernews ---------------------------------------------------------------
+
+
+def hackernews(router: respx.MockRouter, scale: int, rnd: random.Random) -> tuple[Source, int]:
+    per_page, pages = 100, 60 * scale
+    base = int(NOW.timestamp())
+    bodies: list[bytes] = []
+    for page in range(pages):
+        hits = []
+        for j in range(per_page):
+            i = page * per_page + j
+            stamp = base - 60 - i * 30
+            comment = i % 3 != 0
+            hits.append(
+                {
+                    "created_at": datetime.fromtimestamp(stamp, UTC).isoformat().replace("+00:00", ".000Z"),
+                    "title": None if comment else text(i, rnd),
+                    "url": None,
+                    "author": f"user{i % 997}",
+                    "points": None if comment else 3,
+                    "story_text": None if comment else "<p>Details inside.</p>",
+                    "comment_text": f"<p>{text(i, rnd)}</p>" if comment else None,
+                    "num_comments": None,
+                    "story_id": 40000000 if comment else None,
+                    "parent_id": 40000000 if comment else None,
+                    "created_at_i": stamp,
+                    "_tags": ["comment" if comment else "story", f"author_user{i % 997}"],
+                    "objectID": str(45000000 + i),
+                }
+            )
+        bodies.append(
+            json.dumps(
+                {"hits": hits, "nbHits": pages * per_page, "page": page, "nbPages": pages, "hitsPerPage": per_page}
+            ).encode()
+        )
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=bodies[int(request.url.params["page"])])
+
+    router.get("https://hn.algolia.com/api/v1/search_by_date").mock(side_effect=respond)
+    opts = HackerNewsOptions(hits_per_page=per_page, max_pages=pages, backfill_days=3650)
+    return HackerNewsSource("hackernews", opts, hooks=HOOKS), pages * per_page
+
+
+# -- mastodon -----------------------------------------------------------------
+
+
+def mastodon(router: respx.MockRouter, scale: int, rnd: random.Random) -> tuple[Source, int]:
+    per_page, pages = 40, 150 * scale
+    url = "https://mastodon.example/api/v1/timelines/tag/acme"
+    bodies: dict[str | None, tuple[bytes, dict[str, str]]] = {}
+    max_id: str | None = None
+    for page in range(pages):
+        statuses = []
+        for j in range(per_page):
+            i = page * per_page + j
+            sid = str(113600000000000000 - i)
+            acct = f"user{i % 613}"
+            statuses.append(
+                {
+                    "id": sid,
+                    "created_at": (NOW - timedelta(seconds=30 * i)).isoformat().replace("+00:00", ".000Z"),
+                    "in_reply_to_id": None,
+                    "sensitive": False,
+                    "spoiler_text": "",
+                    "visibility": "public",
+                    "language": "en",
+                    "uri": f"https://mastodon.example/users/{acct}/statuses/{sid}",
+                    "url": f"https://mastodon.example/@{acct}/{sid}",
+                    "replies_count": 0,
+                    "reblogs_count": 0,
+                    "favourites_count": 1,
+                    "content": f'<p>{text(i, rnd)} <a href="https://mastodon.example/tags/acme">#<span>acme</span></a></p>',
+                    "reblog": None,
+                    "account": {
+                        "id": str(i % 613),
+                        "username": acct,
+                        "acct": acct,
+                        "display_name": acct.title(),
+                        "followers_count": i % 5000,
+                    },
+                    "media_attachments": [],
+                    "mentions": [],
+                    "tags": [{"name": "acme", "url": "https://mastodon.example/tags/acme"}],
+                }
+            )
+        headers = {}
+        if page < pages - 1:
+            headers["Link"] = (
+                f'<{url}?max_id={statuses[-1]["id"]}>; rel="next", <{url}?min_id={statuses[0]["id"]}>; rel="prev"'
+            )
+        bodies[max_id] = (json.dumps(statuses).encode(), headers)
+        max_id = statuses[-1]["id"]
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        body, headers = bodies[request.url.params.get("max_id")]
+        return httpx.Response(200, content=body, headers=headers)
+
+    router.get(url).mock(side_effect=respond)
+    opts = MastodonOptions(instance="https://mastodon.example", hashtags=["acme"], max_pages=pages, backfill_days=3650)
+    return MastodonSource("mastodon", opts, hooks=HOOKS), pages * per_page
+
+
+# -- app_store ----------------------------------------------------------------
+
+
+def app_store(router: respx.MockRouter, scale: int, rnd: random.Random) -> tuple[Source, int]:
+    per_page, pages, apps = 50, 10, 12 * scale  # Apple serves 10 pages of 50 per app and country
+    app_ids = [str(1000000000 + a) for a in range(apps)]
+    bodies: dict[tuple[str, int], bytes] = {}
+    for a, app_id in enumerate(app_ids):
+        for page in range(1, pages + 1):
+            entries = []
+            for j in range(per_page):
+                i = (a * pages + page - 1) * per_page + j
+                offset = (page - 1) * per_page + j
+                entries.append(
+                    {
+                        "author": {
+                            "uri": {"label": f"https://itunes.apple.com/us/reviews/id{i}"},
+                            "name": {"label": f"reviewer{i % 811}"},
+                            "label": "",
+                        },
+                        "updated": {"label": (NOW - timedelta(minutes=10 * offset)).isoformat()},
+                        "im:rating": {"label": str(1 + i % 5)},
+                        "im:version": {"label": f"4.{i % 7}.0"},
+                        "id": {"label": str(12000000000 + i)},
+                        "title": {"label": f"Review {i}"},
+                        "content": {"label": text(i, rnd), "attributes": {"type": "text"}},
+                        "link": {
+                            "attributes": {"rel": "related", "href": f"https://itunes.apple.com/us/review?id={app_id}"}
+                        },
+                        "im:voteSum": {"label": "0"},
+                        "im:voteCount": {"label": "0"},
+                    }
+                )
+            last = f"https://itunes.apple.com/us/rss/customerreviews/page={pages}/id={app_id}/sortby=mostrecent/json"
+            feed = {"feed": {"entry": entries, "link": [{"attributes": {"rel": "last", "href": last}}]}}
+            bodies[(app_id, page)] = json.dumps(feed).encode()
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        parts = request.url.path.split("/")
+        page = int(parts[4].removeprefix("page="))
+        return httpx.Response(200, content=bodies[(parts[5].removeprefix("id="), page)])
+
+    router.get(url__regex=r"^https://itunes\.apple\.com/us/rss/customerreviews/").mock(side_effect=respond)
+    opts = AppStoreOptions(app_ids=app_ids, backfill_days=3650)
+    return AppStoreSource("app_store", opts, hooks=HOOKS), apps * pages * per_page
+
+
+# -- rss ----------------------------------------------------------------------
+
+
+def rss(router: respx.MockRouter, scale: int, rnd: random.Random) -> tuple[Source, int]:
+    per_feed, feeds = 100, 60 * scale
+    urls = [f"https://feeds{f % 7}.example/reviews/{f}.rss" for f in range(feeds)]
+    bodies: dict[str, bytes] = {}
+    for f, url in enumerate(urls):
+        items = []
+        for j in range(per_feed):
+            i = f * per_feed + j
+            when = (NOW - timedelta(minutes=5 * j)).strftime("%a, %d %b %Y %H:%M:%S GMT")
+            items.append(
+                f"<item><title>Review {i}</title><link>https://reviews.example/r/{i}</link>"
+                f'<guid isPermaLink="true">https://reviews.example/r/{i}</guid><pubDate>{when}</pubDate>'
+                f"<description><![CDATA[<p>{text(i, rnd)}</p>]]></description></item>"
+            )
+        bodies[url] = (
+            '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Reviews</title>'
+            f"<link>https://reviews.example/</link><description>d</description><language>en</language>"
+            f"{''.join(items)}</channel></rss>"
+        ).encode()
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=bodies[str(request.url)], headers={"ETag": '"v1"'})
+
+    router.get(url__regex=r"^https://feeds\d\.example/").mock(side_effect=respond)
+    opts = RssOptions(feeds=urls, backfill_days=3650)
+    return RssSource("rss", opts, hooks=HOOKS), feeds * per_feed
+
+
+SCENARIOS = [
+    Scenario("hackernews", hackernews),
+    Scenario("mastodon", mastodon),
+    Scenario("app_store", app_store),
+    Scenario("rss", rss),
+]
+"""Add the other network sources here as they gain a scenario (twitter, reddit, google_play, bluesky)."""
+
+
+def run(scenario: Scenario, scale: int, workdir: Path) -> dict[str, Any]:
+    rnd = random.Random(42)
+    store = Store.open(f"sqlite:///{workdir / (scenario.name + '.db')}")
+    store.upgrade()
+    try:
+        with respx.mock(assert_all_called=False) as router:
+            source, served = scenario.install(router, scale, rnd)
+            started = time.perf_counter()
+            result = collect_source(source, BRAND, store)
+            seconds = time.perf_counter() - started
+    finally:
+        store.dispose()
+    return {
+        "served": served,
+        "fetched": result.fetched,
+        "stored": result.stored,
+        "dropped": sum(result.dropped.values()),
+        "seconds": seconds,
+        "per_s": result.fetched / seconds if seconds else 0.0,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", action="append", help="run only this source (repeatable)")
+    parser.add_argument("--scale", type=int, default=1, help="multiply the number of pages (default 1)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    wanted = [s for s in SCENARIOS if not args.only or s.name in args.only]
+    default_detector().detect("warm up the language model")  # loaded once per process, not per source
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="cxpulse-bench-") as tmp:
+        for scenario in wanted:
+            r = run(scenario, args.scale, Path(tmp))
+            print(
+                f"{scenario.name:>12}: {r['fetched']:>7,} mentions fetched ({r['stored']:,} stored, "
+                f"{r['dropped']:,} not matching) in {r['seconds']:.2f}s = {r['per_s']:,.0f} mentions/s",
+                file=sys.stderr,
+            )
+            figures[f"{scenario.name}_per_s"] = round(r["per_s"], 1)
+    print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

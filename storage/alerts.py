@@ -1,0 +1,176 @@
+"""Queries of the spike alerts: mention activity over a time range, and the alerts sent.
+
+Activity is read row by row (one row per mention and brand in the range, with
+its current classification if any) and counted by :mod:`cxpulse.alerts`:
+topics are JSON lists, which SQLite and PostgreSQL unnest differently, and the
+range is a few weeks of one service's brands. Copies of a mention already
+stored (``duplicate_of_id``) are left out, as in digests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, false, insert, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from cxpulse.errors import StorageError
+from storage.engine import WRITE_OPTION
+from storage.models import AlertEvent, Classification, MentionBrandModel, MentionModel
+from storage.store import UPGRADE_HINT, Store
+
+__all__ = [
+    "Activity",
+    "AlertRecord",
+    "QuotedMention",
+    "activity",
+    "last_sent_alert",
+    "latest_model_version",
+    "quoted_mentions",
+    "record_alert",
+]
+
+m, mb, c, a = MentionModel, MentionBrandModel, Classification, AlertEvent
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """One mention of one brand: when, and what the current model said (None: not classified)."""
+
+    mention_id: int
+    brand: str
+    created_at: datetime
+    sentiment: str | None
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QuotedMention:
+    """What an alert quotes of a mention."""
+
+    id: int
+    source: str
+    text: str
+    url: str | None
+    created_at: datetime
+    author_handle: str | None
+    sentiment: str | None
+
+
+@dataclass(frozen=True)
+class AlertRecord:
+    """One alert as stored in ``alert_events``."""
+
+    brand: str
+    topic: str
+    kind: str
+    window_start: datetime
+    window_end: datetime
+    detected_at: datetime
+    observed: float
+    expected: float
+    p_value: float
+    mentions: int
+    status: str
+    channels: Sequence[str]
+    error: str | None = None
+
+
+@contextmanager
+def _errors(store: Store, action: str) -> Iterator[None]:
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        detail = " ".join(str(getattr(exc, "orig", exc)).split())
+        raise StorageError(
+            f"cannot {action} in the results store at {store.display_url}: {detail}; if a table is missing, "
+            f"{UPGRADE_HINT}"
+        ) from exc
+
+
+def latest_model_version(store: Store) -> str | None:
+    """The model version of the most recent classification (None: nothing classified yet)."""
+    stmt = select(c.model_version).order_by(c.classified_at.desc(), c.id.desc()).limit(1)
+    with _errors(store, "read the model version"), store.engine.connect() as connection:
+        value = connection.execute(stmt).scalar()
+    return None if value is None else str(value)
+
+
+def activity(
+    store: Store, brands: Sequence[str], start: datetime, end: datetime, model_version: str | None
+) -> list[Activity]:
+    """Every mention of ``brands`` created in ``[start, end)``, with its classification by ``model_version``."""
+    joined = and_(c.mention_id == m.id, c.model_version == model_version) if model_version else false()
+    stmt = (
+        select(m.id, mb.brand, m.created_at, c.sentiment, c.topics)
+        .select_from(m)
+        .join(mb, mb.mention_id == m.id)
+        .outerjoin(c, joined)
+        .where(
+            m.created_at >= start,
+            m.created_at < end,
+            mb.brand.in_(list(brands)),
+            m.duplicate_of_id.is_(None),
+        )
+    )
+    with _errors(store, "read mention activity"), store.engine.connect() as connection:
+        rows = connection.execute(stmt).all()
+    return [Activity(int(row.id), row.brand, row.created_at, row.sentiment, tuple(row.topics or ())) for row in rows]
+
+
+def quoted_mentions(store: Store, ids: Sequence[int], model_version: str | None) -> list[QuotedMention]:
+    """The mentions ``ids`` (in that order) with their sentiment."""
+    if not ids:
+        return []
+    joined = and_(c.mention_id == m.id, c.model_version == model_version) if model_version else false()
+    stmt = (
+        select(m.id, m.source, m.text, m.url, m.created_at, m.author_handle, c.sentiment)
+        .select_from(m)
+        .outerjoin(c, joined)
+        .where(m.id.in_(list(ids)))
+    )
+    with _errors(store, "read mentions"), store.engine.connect() as connection:
+        found = {row.id: row for row in connection.execute(stmt)}
+    return [
+        QuotedMention(r.id, r.source, r.text, r.url, r.created_at, r.author_handle, r.sentiment)
+        for r in (found[i] for i in ids if i in found)
+    ]
+
+
+def last_sent_alert(store: Store, brand: str, topic: str, kind: str) -> datetime | None:
+    """When the last alert for (brand, topic, kind) was delivered; None if never."""
+    stmt = (
+        select(a.detected_at)
+        .where(a.brand == brand, a.topic == topic, a.kind == kind, a.status == "sent")
+        .order_by(a.detected_at.desc())
+        .limit(1)
+    )
+    with _errors(store, "read the alerts sent"), store.engine.connect() as connection:
+        value: datetime | None = connection.execute(stmt).scalar()
+    return value
+
+
+def record_alert(store: Store, record: AlertRecord) -> None:
+    """Store one alert (sent or failed)."""
+    values = {
+        "brand": record.brand,
+        "topic": record.topic,
+        "kind": record.kind,
+        "window_start": record.window_start,
+        "window_end": record.window_end,
+        "detected_at": record.detected_at,
+        "observed": record.observed,
+        "expected": record.expected,
+        "p_value": record.p_value,
+        "mentions": record.mentions,
+        "status": record.status,
+        "channels": list(record.channels),
+        "error": record.error,
+    }
+    with _errors(store, "record an alert"), store.engine.connect() as connection:
+        connection.execution_options(**{WRITE_OPTION: True})
+        with connection.begin():
+            connection.execute(insert(a).values(**values))

@@ -233,9 +233,24 @@ def _clip(text: str) -> str:
     return text[:MAX_INPUT_CHARS] if len(text) > MAX_INPUT_CHARS else text
 
 
-def load_classifier(config: ClassifiersConfig | None = None) -> Classifier:
-    """Load the encoder and the trained heads named by ``[classifiers]`` (offline)."""
+_LOADED: dict[ClassifiersConfig, Classifier] = {}
+_LOADING = threading.Lock()
+
+
+def load_classifier(config: ClassifiersConfig | None = None, *, fresh: bool = False) -> Classifier:
+    """The classifier named by ``[classifiers]``, loaded once per process (offline).
+
+    Loading takes a few seconds; every caller in a process (CLI commands, the
+    service's jobs, tests) shares one instance per configuration unless ``fresh``.
+    """
     config = config or ClassifiersConfig()
+    with _LOADING:
+        if fresh or config not in _LOADED:
+            _LOADED[config] = _load(config)
+        return _LOADED[config]
+
+
+def _load(config: ClassifiersConfig) -> Classifier:
     folder = Path(config.artifacts).expanduser() if config.artifacts else default_artifacts_dir()
     missing = [name for name in ARTIFACT_FILES if not (folder / name).is_file()]
     if missing:

@@ -7,9 +7,12 @@
 - 5xx answers, connection errors, timeouts and malformed JSON are retried with
   exponential backoff and full jitter (:mod:`listener.retry`), waiting what
   ``Retry-After`` asks when it fits the retry budget;
-- a 429 whose ``Retry-After`` fits the budget is waited out and retried; a
-  longer one raises :class:`~cxpulse.errors.RateLimited` with ``reset_at``
-  (from ``Retry-After`` or ``X-RateLimit-Reset``);
+- a 429 whose reset (``Retry-After`` or ``X-RateLimit-Reset``) is within
+  ``rate_limit_wait`` is waited out and retried; a later one raises
+  :class:`~cxpulse.errors.RateLimited` with ``reset_at``;
+- :meth:`HttpClient.get_json` and a ``decode`` given to :meth:`HttpClient.post`
+  retry an answer they cannot read (malformed JSON, an unexpected page) like
+  a 5xx;
 - 401/403 raise :class:`~cxpulse.errors.AuthError` naming the source and the
   option to check; persistent 5xx, timeouts, network failures and malformed
   JSON raise :class:`~cxpulse.errors.SourceUnavailable`.
@@ -32,16 +35,18 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any, cast
+from typing import Any, TypeVar, cast, overload
 
 import httpx
 
 from cxpulse.errors import AuthError, RateLimited, SourceError, SourceUnavailable
 from listener.retry import Retry, RetryPolicy, call_with_retry, parse_retry_after
 
-__all__ = ["DEFAULT_TIMEOUT", "USER_AGENT", "HttpClient", "rate_limit_reset", "safe_url"]
+__all__ = ["DEFAULT_TIMEOUT", "USER_AGENT", "HttpClient", "rate_limit_reset", "resumes_message", "safe_url"]
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 DEFAULT_TIMEOUT = 20.0
 """Seconds allowed for each phase of a request (connect, read, write, pool)."""
@@ -99,6 +104,12 @@ def rate_limit_reset(headers: Mapping[str, str], now: datetime) -> datetime | No
     return now + timedelta(seconds=max(0.0, number))
 
 
+def resumes_message(reset_at: datetime | None) -> str:
+    """The end of a RateLimited message: when, and what the user can do."""
+    until = f" (the limit resets at {reset_at.isoformat()})" if reset_at else ""
+    return f"collection resumes on the next run{until}; set max_rate_limit_wait to wait for the reset instead"
+
+
 class _Transient(Exception):
     """A response worth retrying (5xx, 429 within budget, malformed JSON)."""
 
@@ -114,6 +125,8 @@ class HttpClient:
 
     ``source`` names the source instance in messages; ``auth_hint`` says what
     to check when credentials are refused (e.g. "the access_token option").
+    ``rate_limit_wait`` is the longest wait for a 429's reset that is sat out
+    (default: the policy's ``max_delay``).
     """
 
     def __init__(
@@ -123,6 +136,7 @@ class HttpClient:
         auth_hint: str = "the source's credentials",
         timeout: float = DEFAULT_TIMEOUT,
         policy: RetryPolicy | None = None,
+        rate_limit_wait: float | None = None,
         headers: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -133,6 +147,8 @@ class HttpClient:
         self.source = source
         self.auth_hint = auth_hint
         self.policy = policy or RetryPolicy()
+        self.timeout = timeout
+        self.rate_limit_wait = self.policy.max_delay if rate_limit_wait is None else rate_limit_wait
         self._sleep, self._clock, self._now, self._rng = sleep, clock, now, rng
         self._client = httpx.Client(
             timeout=httpx.Timeout(timeout),
@@ -164,8 +180,7 @@ class HttpClient:
 
         Raises AuthError, RateLimited or SourceUnavailable (see the module doc).
         """
-        allowed = frozenset(accept)
-        return cast(httpx.Response, self._retrying(lambda: self._once(url, params, headers, allowed), url))
+        return self._send("GET", url, params=params, headers=headers, accept=accept, decode=_itself)
 
     def get_json(
         self,
@@ -178,34 +193,94 @@ class HttpClient:
 
         Malformed JSON is retried like a 5xx, then raises SourceUnavailable.
         """
+        return self._send("GET", url, params=params, headers=headers, decode=_json)
 
-        def attempt() -> tuple[Any, httpx.Response]:
-            response = self._once(url, params, headers, frozenset())
-            try:
-                return json.loads(response.content), response
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                detail = exc.msg if isinstance(exc, json.JSONDecodeError) else "not UTF-8"
-                raise _Transient(response, None, f"malformed JSON ({detail})") from None
+    @overload
+    def post(
+        self,
+        url: str,
+        *,
+        content: bytes | str | None = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        accept: Iterable[int] = (),
+        decode: None = None,
+    ) -> httpx.Response: ...
 
-        return cast(tuple[Any, httpx.Response], self._retrying(attempt, url))
+    @overload
+    def post(
+        self,
+        url: str,
+        *,
+        content: bytes | str | None = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        accept: Iterable[int] = (),
+        decode: Callable[[httpx.Response], T],
+    ) -> T: ...
+
+    def post(
+        self,
+        url: str,
+        *,
+        content: bytes | str | None = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        accept: Iterable[int] = (),
+        decode: Callable[[httpx.Response], Any] | None = None,
+    ) -> Any:
+        """POST ``content`` to ``url``: the response (as :meth:`get`), or what ``decode`` makes of it
+        (of a 2xx answer, or one whose status is in ``accept``).
+
+        A ``decode`` that raises ValueError (an answer it cannot read) is
+        retried like a 5xx, then raises SourceUnavailable naming the problem.
+        """
+        return self._send(
+            "POST", url, params=params, headers=headers, content=content, accept=accept, decode=decode or _itself
+        )
 
     # -- internals --------------------------------------------------------------
 
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None,
+        decode: Callable[[httpx.Response], T],
+        content: bytes | str | None = None,
+        accept: Iterable[int] = (),
+    ) -> T:
+        allowed = frozenset(accept)
+
+        def attempt() -> T:
+            response = self._once(method, url, params, headers, content, allowed)
+            try:
+                return decode(response)
+            except ValueError as exc:
+                raise _Transient(response, None, _problem(exc)) from None
+
+        return cast(T, self._retrying(attempt, method, url))
+
     def _once(
         self,
+        method: str,
         url: str,
         params: Mapping[str, Any] | None,
         headers: Mapping[str, str] | None,
+        content: bytes | str | None,
         accept: frozenset[int],
     ) -> httpx.Response:
         started = time.perf_counter()
-        request = self._client.build_request("GET", url, params=params, headers=headers)
+        request = self._client.build_request(method, url, params=params, headers=headers, content=content)
         try:
             response = self._client.send(request)
         except httpx.HTTPError as exc:
             log.debug(
-                "%s: GET %s failed after %.2fs: %s",
+                "%s: %s %s failed after %.2fs: %s",
                 self.source,
+                method,
                 safe_url(request.url),
                 time.perf_counter() - started,
                 type(exc).__name__,
@@ -213,8 +288,9 @@ class HttpClient:
             raise
         status = response.status_code
         log.debug(
-            "%s: GET %s -> %d (%d bytes, %.2fs)",
+            "%s: %s %s -> %d (%d bytes, %.2fs)",
             self.source,
+            method,
             safe_url(request.url),
             status,
             len(response.content),
@@ -229,14 +305,13 @@ class HttpClient:
                 f"check {self.auth_hint}"
             )
         if status == 429:
-            delay = parse_retry_after(response.headers.get("retry-after"), self._now())
-            if delay is not None and delay <= self.policy.max_delay:
+            now = self._now()
+            reset_at = rate_limit_reset(response.headers, now)
+            delay = None if reset_at is None else max(0.0, (reset_at - now).total_seconds())
+            if delay is not None and delay <= self.rate_limit_wait:
                 raise _Transient(response, delay, "429 Too Many Requests")
-            reset_at = rate_limit_reset(response.headers, self._now())
-            until = f" until {reset_at.isoformat()}" if reset_at else ""
             raise RateLimited(
-                f"{self.source}: {where} says too many requests (429); collection resumes on the next run{until}",
-                reset_at,
+                f"{self.source}: {where} says too many requests (429); {resumes_message(reset_at)}", reset_at
             )
         if status >= 500:
             delay = parse_retry_after(response.headers.get("retry-after"), self._now())
@@ -257,7 +332,7 @@ class HttpClient:
             return Retry()
         return None
 
-    def _retrying(self, call: Callable[[], Any], url: str) -> Any:
+    def _retrying(self, call: Callable[[], Any], method: str, url: str) -> Any:
         try:
             return call_with_retry(
                 call,
@@ -266,7 +341,7 @@ class HttpClient:
                 sleep=self._sleep,
                 clock=self._clock,
                 rng=self._rng,
-                what=f"{self.source}: GET {safe_url(url, query=False)}",
+                what=f"{self.source}: {method} {safe_url(url, query=False)}",
             )
         except SourceError:
             raise
@@ -274,10 +349,8 @@ class HttpClient:
             where = self._where(exc.response.request.url)
             if exc.response.status_code == 429:
                 reset_at = rate_limit_reset(exc.response.headers, self._now())
-                until = f" until {reset_at.isoformat()}" if reset_at else ""
                 raise RateLimited(
-                    f"{self.source}: {where} kept saying too many requests (429); "
-                    f"collection resumes on the next run{until}",
+                    f"{self.source}: {where} kept saying too many requests (429); {resumes_message(reset_at)}",
                     reset_at,
                 ) from None
             raise SourceUnavailable(
@@ -286,7 +359,7 @@ class HttpClient:
             ) from None
         except httpx.TimeoutException:
             raise SourceUnavailable(
-                f"{self.source}: {safe_url(url, query=False)} did not answer in time "
+                f"{self.source}: {safe_url(url, query=False)} did not answer within {self.timeout:g}s "
                 f"after {self.policy.max_attempts} attempt(s); try again later or raise timeout_seconds"
             ) from None
         except httpx.HTTPError as exc:
@@ -294,3 +367,20 @@ class HttpClient:
                 f"{self.source}: cannot reach {safe_url(url, query=False)} ({type(exc).__name__}); "
                 "check the network and the source's URL options"
             ) from None
+
+
+def _itself(response: httpx.Response) -> httpx.Response:
+    return response
+
+
+def _json(response: httpx.Response) -> tuple[Any, httpx.Response]:
+    return json.loads(response.content), response
+
+
+def _problem(exc: ValueError) -> str:
+    """What was wrong with an answer, for messages."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"malformed JSON ({exc.msg})"
+    if isinstance(exc, UnicodeDecodeError):
+        return "malformed JSON (not UTF-8)"
+    return str(exc)

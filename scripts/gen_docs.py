@@ -55,7 +55,7 @@ def _help(command: click.Command, path: list[str]) -> str:
 
 
 def config_reference() -> str:
-    from cxpulse.config import schema
+    from cxpulse.config import FlagRule, schema
 
     lines = [
         "# Configuration reference",
@@ -72,6 +72,9 @@ def config_reference() -> str:
         ("[[brands]]", schema.BrandConfig),
         ("[[sources]]", schema.SourceConfig),
         ("schedule (in [[sources]])", schema.Schedule),
+        ("[classifiers]", schema.ClassifiersConfig),
+        ("[classifiers.flag]", FlagRule),
+        ("[[topics]] (and [[brands.topics]])", schema.TopicConfig),
         ("[smtp]", schema.SmtpConfig),
         ("[[digests]]", schema.DigestConfig),
         ("[service]", schema.ServiceConfig),

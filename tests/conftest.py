@@ -6,9 +6,12 @@ import ipaddress
 import os
 import socket
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from classifiers import Classifier
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -51,3 +54,12 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture
 def fixed_now() -> datetime:
     return FIXED_NOW
+
+
+@pytest.fixture(scope="session")
+def classifier() -> Classifier:
+    """The real packaged classifier, loaded once for the whole session and shared with
+    every in-process CLI call (``load_classifier`` keeps one instance per configuration)."""
+    from classifiers import load_classifier
+
+    return load_classifier()

@@ -11,9 +11,9 @@ version it was written for (``raw["app_version"]``). Reviews are about the
 configured app, so they are not filtered by the brand query
 (``matches_query = False``): give the source ``brands = ["<the app's brand>"]``.
 
-Cursor format (version 1)::
+Cursor format (version 1), JSON::
 
-    v1;{"us/284882215":"2026-11-22T09:15:00+00:00"}
+    {"feeds":{"us/284882215":"2026-11-22T09:15:00+00:00"},"v":1}
 
 the ``updated`` time of the newest review collected per country and app;
 each entry moves with the last page of its feed.
@@ -33,7 +33,7 @@ from cxpulse.errors import SourceUnavailable
 from cxpulse.types import Batch, BrandQuery, Cursor, Mention
 from listener.http import HttpClient
 from listener.sources.base import SourceOptions
-from listener.sources.http_source import HttpHooks, HttpSourceOptions, decode_state, encode_state
+from listener.sources.netbase import NetworkOptions, NetworkSource, decode_state, encode_state
 
 __all__ = ["AppStoreOptions", "AppStoreSource"]
 
@@ -43,7 +43,7 @@ _MAX_PAGES = 10
 _LAST_PAGE = re.compile(r"/page=(\d+)/")
 
 
-class AppStoreOptions(HttpSourceOptions):
+class AppStoreOptions(NetworkOptions):
     """Options of the ``app_store`` source."""
 
     app_ids: list[str] = Field(
@@ -96,7 +96,7 @@ def _parse_time(value: str | None) -> datetime | None:
     return when.astimezone(UTC) if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
-class AppStoreSource:
+class AppStoreSource(NetworkSource[AppStoreOptions]):
     """Collects the newest App Store reviews of configured apps, per storefront."""
 
     summary: ClassVar[str] = "Apple App Store customer reviews of your apps (public reviews feed), with star ratings"
@@ -104,16 +104,10 @@ class AppStoreSource:
     options_model: ClassVar[type[SourceOptions]] = AppStoreOptions
     matches_query: ClassVar[bool] = False
 
-    def __init__(self, name: str, options: SourceOptions, *, hooks: HttpHooks | None = None) -> None:
-        if not isinstance(options, AppStoreOptions):
-            options = AppStoreOptions.model_validate(options.model_dump())
-        self.name = name
-        self.options: AppStoreOptions = options
-        self.hooks = hooks or HttpHooks()
-
     def fetch(self, brand: BrandQuery, cursor: Cursor) -> Iterator[Batch]:
         """Yield one batch per feed page; the last page of each feed moves its cursor entry."""
-        state = {k: v for k, v in decode_state(cursor, self.name).items() if isinstance(v, str)}
+        found = decode_state(cursor, self.name).get("feeds")
+        state = {k: v for k, v in found.items() if isinstance(v, str)} if isinstance(found, dict) else {}
         backfill = self.hooks.backfill_start(self.options)
         with self.hooks.client(self.name, self.options, auth_hint="the app_ids and countries options") as client:
             for country in self.options.countries:
@@ -123,10 +117,10 @@ class AppStoreSource:
                     newest = after
                     for mentions in self._feed(client, country, app_id, after):
                         newest = max([newest, *(m.created_at for m in mentions)])
-                        yield Batch(mentions, encode_state(state))
+                        yield Batch(mentions, encode_state({"feeds": state}))
                     if newest > after or key not in state:
                         state[key] = newest.isoformat()
-                    yield Batch((), encode_state(state))
+                    yield Batch((), encode_state({"feeds": state}))
                     log.info("%s: read reviews of app %s in %s for %s", self.name, app_id, country, brand.name)
 
     def _feed(self, client: HttpClient, country: str, app_id: str, after: datetime) -> Iterator[tuple[Mention, ...]]:

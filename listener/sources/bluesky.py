@@ -34,18 +34,17 @@ from pydantic import Field, SecretStr
 
 from cxpulse.errors import AuthError, RateLimited, SourceError, SourceUnavailable
 from cxpulse.types import Batch, BrandQuery, Cursor, Mention
-from listener.http import USER_AGENT
+from listener.http import USER_AGENT, resumes_message
 from listener.retry import Retry
 from listener.sources.base import SourceOptions
 from listener.sources.netbase import (
     NetworkOptions,
-    Waits,
-    backfill_start,
+    NetworkSource,
+    SourceHooks,
     call_api,
     decode_state,
     encode_state,
     rate_limit_verdict,
-    resumes_message,
 )
 from listener.sources.querytext import positive_alternatives
 
@@ -95,7 +94,7 @@ def _web_url(uri: str, handle: str | None) -> str | None:
     return f"https://bsky.app/profile/{who}/post/{parts[2]}"
 
 
-class BlueskySource:
+class BlueskySource(NetworkSource[BlueskyOptions]):
     """Bluesky posts matching each brand's query (post search, logged in with an app password)."""
 
     summary: ClassVar[str] = "Bluesky: posts matching the brand query (atproto post search)"
@@ -103,12 +102,8 @@ class BlueskySource:
     options_model: ClassVar[type[SourceOptions]] = BlueskyOptions
     matches_query: ClassVar[bool] = True
 
-    def __init__(self, name: str, options: SourceOptions, *, waits: Waits | None = None) -> None:
-        if not isinstance(options, BlueskyOptions):
-            options = BlueskyOptions.model_validate(options.model_dump())
-        self.name = name
-        self.options: BlueskyOptions = options
-        self.waits = waits or Waits()
+    def __init__(self, name: str, options: SourceOptions, *, hooks: SourceHooks | None = None) -> None:
+        super().__init__(name, options, hooks=hooks)
         self._logged_in: Any = None  # one login per source instance, shared by its brands
 
     # -- errors -------------------------------------------------------------------
@@ -117,7 +112,7 @@ class BlueskySource:
         from atproto_client import exceptions as ex
 
         if isinstance(exc, ex.RateLimitExceededError):
-            return rate_limit_verdict(exc.reset_at, self.options, self.waits)
+            return rate_limit_verdict(exc.reset_at, self.options, self.hooks)
         if isinstance(exc, ex.NetworkError):  # timeouts, connection failures, 502
             return Retry()
         if isinstance(exc, ex.RequestException) and exc.response is not None and exc.response.status_code >= 500:
@@ -161,7 +156,7 @@ class BlueskySource:
 
     def _call(self, call: Any, what: str) -> Any:
         try:
-            return call_api(call, self._classify, options=self.options, waits=self.waits, what=f"{self.name}: {what}")
+            return call_api(call, self._classify, options=self.options, hooks=self.hooks, what=f"{self.name}: {what}")
         except Exception as exc:
             raise self._mapped(exc) from None
 
@@ -199,7 +194,7 @@ class BlueskySource:
         part = parts.get(key) if isinstance(parts.get(key), dict) else None
         stored_t = _parse_time(part.get("t")) if part else None
         known = set(part.get("ids") or []) if part else set()
-        since = stored_t - OVERLAP if stored_t else backfill_start(self.options, self.waits)
+        since = stored_t - OVERLAP if stored_t else self.hooks.backfill_start(self.options)
         params: dict[str, Any] = {
             "q": search,
             "sort": "latest",

@@ -36,20 +36,15 @@ from typing import Any, ClassVar
 import httpx
 from pydantic import Field, field_validator
 
-from cxpulse.errors import RateLimited, SourceError, SourceUnavailable
+from cxpulse.errors import SourceError
 from cxpulse.types import Batch, BrandQuery, Cursor, Mention
-from listener.http import USER_AGENT, rate_limit_reset, safe_url
-from listener.retry import Retry, parse_retry_after
+from listener.http import HttpClient
 from listener.sources.base import SourceOptions
 from listener.sources.netbase import (
     NetworkOptions,
-    Waits,
-    backfill_start,
-    call_api,
+    NetworkSource,
     decode_state,
     encode_state,
-    rate_limit_verdict,
-    resumes_message,
 )
 
 __all__ = ["REVIEWS_URL", "GooglePlayOptions", "GooglePlaySource"]
@@ -113,19 +108,6 @@ class _Protocol:
         return self.specs[name].extract_content(review)
 
 
-class _Transient(Exception):
-    def __init__(self, problem: str, response: httpx.Response | None = None, delay: float | None = None) -> None:
-        super().__init__(problem)
-        self.response = response
-        self.delay = delay
-
-
-class _Throttled(Exception):
-    def __init__(self, response: httpx.Response) -> None:
-        super().__init__("429 Too Many Requests")
-        self.response = response
-
-
 def _token(data: Any) -> str | None:
     """The next page's token: ``data[1][1]`` today, ``data[-2][-1]`` where the library looks."""
     for path in ((1, 1), (-2, -1)):
@@ -146,7 +128,7 @@ def _review_time(review: list[Any]) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
-class GooglePlaySource:
+class GooglePlaySource(NetworkSource[GooglePlayOptions]):
     """Newest Google Play reviews of the brand's apps, with their star rating."""
 
     summary: ClassVar[str] = "Google Play: newest reviews of your Android apps, with star ratings"
@@ -154,81 +136,28 @@ class GooglePlaySource:
     options_model: ClassVar[type[SourceOptions]] = GooglePlayOptions
     matches_query: ClassVar[bool] = False
 
-    def __init__(
-        self,
-        name: str,
-        options: SourceOptions,
-        *,
-        waits: Waits | None = None,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        if not isinstance(options, GooglePlayOptions):
-            options = GooglePlayOptions.model_validate(options.model_dump())
-        self.name = name
-        self.options: GooglePlayOptions = options
-        self.waits = waits or Waits()
-        self._transport = transport
+    def _page(self, client: HttpClient, protocol: _Protocol, app_id: str, token: str | None) -> Any:
+        """One page of reviews: (review arrays, next token), or None when the app is unknown."""
 
-    # -- one request --------------------------------------------------------------
-
-    def _page(self, client: httpx.Client, protocol: _Protocol, app_id: str, token: str | None) -> Any:
-        opts = self.options
-
-        def once() -> Any:
-            response = client.post(
-                REVIEWS_URL,
-                params={"hl": opts.lang, "gl": opts.country},
-                content=protocol.body(app_id, opts.page_size, token),
-                headers={"Content-Type": "application/x-www-form-urlencoded;charset=UTF-8"},
-            )
-            status = response.status_code
-            if status == 429:
-                raise _Throttled(response)
-            if status >= 500:
-                delay = parse_retry_after(response.headers.get("retry-after"), self.waits.now())
-                raise _Transient(f"{status} {response.reason_phrase}", response, delay)
-            if status == 404:
+        def decode(response: httpx.Response) -> Any:
+            if response.status_code == 404:
                 return None
-            if status >= 400:
-                raise SourceUnavailable(f"{self.name}: Google Play answered {status} {response.reason_phrase}")
             text = response.text
             if "PlayGatewayError" in text:
-                raise _Transient("the store's gateway refused the request (throttled)", response)
+                raise ValueError("the store's gateway refused the request (throttled)")
             try:
                 return protocol.parse(text)
             except (ValueError, IndexError, TypeError) as exc:
-                raise _Transient(f"malformed answer ({exc})", response) from None
+                raise ValueError(f"malformed answer ({exc})") from None
 
-        def classify(exc: BaseException) -> Retry | None:
-            if isinstance(exc, _Throttled):
-                return rate_limit_verdict(rate_limit_reset(exc.response.headers, self.waits.now()), opts, self.waits)
-            if isinstance(exc, _Transient):
-                return Retry(exc.delay)
-            if isinstance(exc, httpx.TransportError) and not isinstance(exc, httpx.UnsupportedProtocol):
-                return Retry()
-            return None
-
-        try:
-            return call_api(once, classify, options=opts, waits=self.waits, what=f"{self.name}: reviews of {app_id}")
-        except _Throttled as exc:
-            reset_at = rate_limit_reset(exc.response.headers, self.waits.now())
-            raise RateLimited(
-                f"{self.name}: Google Play says too many requests (429); {resumes_message(reset_at)}", reset_at
-            ) from None
-        except _Transient as exc:
-            raise SourceUnavailable(
-                f"{self.name}: Google Play answered {exc} for {app_id} after {opts.max_attempts} attempt(s); "
-                "try again later"
-            ) from None
-        except httpx.TimeoutException:
-            raise SourceUnavailable(
-                f"{self.name}: Google Play did not answer within {opts.timeout_seconds:g}s after "
-                f"{opts.max_attempts} attempt(s); try again later or raise timeout_seconds"
-            ) from None
-        except httpx.HTTPError as exc:
-            raise SourceUnavailable(
-                f"{self.name}: cannot reach {safe_url(REVIEWS_URL)} ({type(exc).__name__}); check the network"
-            ) from None
+        return client.post(
+            REVIEWS_URL,
+            params={"hl": self.options.lang, "gl": self.options.country},
+            content=protocol.body(app_id, self.options.page_size, token),
+            headers={"Content-Type": "application/x-www-form-urlencoded;charset=UTF-8"},
+            accept=(404,),
+            decode=decode,
+        )
 
     # -- fetching -------------------------------------------------------------------
 
@@ -237,21 +166,16 @@ class GooglePlaySource:
         state = decode_state(cursor, self.name) or {}
         apps: dict[str, Any] = dict(state.get("apps") or {})
         protocol = _Protocol()
-        client = httpx.Client(
-            timeout=httpx.Timeout(self.options.timeout_seconds),
-            headers={"User-Agent": USER_AGENT},
-            transport=self._transport,
-        )
-        with client:
+        with self.hooks.client(self.name, self.options, auth_hint="the app_ids option") as client:
             for app_id in self.options.app_ids:
                 yield from self._app(client, protocol, app_id, apps)
 
-    def _app(self, client: httpx.Client, protocol: _Protocol, app_id: str, apps: dict[str, Any]) -> Iterator[Batch]:
+    def _app(self, client: HttpClient, protocol: _Protocol, app_id: str, apps: dict[str, Any]) -> Iterator[Batch]:
         part = apps.get(app_id) if isinstance(apps.get(app_id), dict) else None
         if part is not None and isinstance(part.get("t"), int | float):
             floor, known = float(part["t"]), set(part.get("ids") or [])
         else:
-            floor, known = backfill_start(self.options, self.waits).timestamp(), set()
+            floor, known = self.hooks.backfill_start(self.options).timestamp(), set()
         newest: float | None = None
         newest_ids: set[str] = set()
         token: str | None = None

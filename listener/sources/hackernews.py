@@ -1,15 +1,15 @@
 """The ``hackernews`` source: stories and comments from Hacker News, via the public Algolia search API.
 
 For each brand it searches ``/api/v1/search_by_date`` once per anchor term
-of the brand query (see :mod:`listener.sources.search_terms`), newest first,
+of the brand query (see :func:`listener.sources.querytext.anchor_terms`), newest first,
 with ``numericFilters=created_at_i>N``, page by page (``page`` / ``nbPages``).
 The pipeline then keeps only what matches the full brand query. Algolia stops
 paging after 1,000 hits; when a window has more, the search continues below
 the oldest hit seen, so a long backfill has no gap.
 
-Cursor format (version 1)::
+Cursor format (version 1), JSON::
 
-    v1;{"after":1763900000}
+    {"after":1763900000,"v":1}
 
 ``after`` is the newest ``created_at_i`` (Unix seconds) collected; the next
 run asks only for later items. Every batch before the last one of a run keeps
@@ -31,8 +31,8 @@ from cxpulse.types import Batch, BrandQuery, Cursor, Mention
 from listener.http import HttpClient
 from listener.sources.base import SourceOptions
 from listener.sources.html_text import html_to_text
-from listener.sources.http_source import HttpHooks, HttpSourceOptions, decode_state, encode_state
-from listener.sources.search_terms import anchor_terms
+from listener.sources.netbase import NetworkOptions, NetworkSource, decode_state, encode_state
+from listener.sources.querytext import anchor_terms
 
 __all__ = ["HackerNewsOptions", "HackerNewsSource"]
 
@@ -42,7 +42,7 @@ _Kind = Literal["story", "comment"]
 _KEEP_RAW = ("points", "num_comments", "story_id", "parent_id", "story_title")
 
 
-class HackerNewsOptions(HttpSourceOptions):
+class HackerNewsOptions(NetworkOptions):
     """Options of the ``hackernews`` source."""
 
     api_url: str = Field(
@@ -60,20 +60,13 @@ class HackerNewsOptions(HttpSourceOptions):
     )
 
 
-class HackerNewsSource:
+class HackerNewsSource(NetworkSource[HackerNewsOptions]):
     """Collects Hacker News stories and comments that mention each brand."""
 
     summary: ClassVar[str] = "Hacker News stories and comments (public Algolia search API)"
     needs: ClassVar[str] = "nothing: no credentials; optional kinds, backfill_days"
     options_model: ClassVar[type[SourceOptions]] = HackerNewsOptions
     matches_query: ClassVar[bool] = True
-
-    def __init__(self, name: str, options: SourceOptions, *, hooks: HttpHooks | None = None) -> None:
-        if not isinstance(options, HackerNewsOptions):
-            options = HackerNewsOptions.model_validate(options.model_dump())
-        self.name = name
-        self.options: HackerNewsOptions = options
-        self.hooks = hooks or HttpHooks()
 
     def fetch(self, brand: BrandQuery, cursor: Cursor) -> Iterator[Batch]:
         """Yield one batch per page of new items for ``brand``; the last carries the new cursor."""

@@ -14,9 +14,9 @@ the ``Link: <...>; rel="next"`` header, down to the stored ``since_id`` (or,
 on the first run, to ``backfill_days`` ago). Boosts, non-public statuses and
 statuses with no text are skipped; HTML content becomes plain text.
 
-Cursor format (version 1)::
+Cursor format (version 1), JSON::
 
-    v1;{"acct:acme@mastodon.social":"113500000000000002","tag:acme":"113500000000000001"}
+    {"streams":{"acct:acme@mastodon.social":"113500000000000002","tag:acme":"113500000000000001"},"v":1}
 
 the newest status id collected per stream. A stream's entry moves only with
 the last batch of that stream, so an interrupted run fetches again rather
@@ -40,8 +40,8 @@ from cxpulse.types import Batch, BrandQuery, Cursor, Mention
 from listener.http import HttpClient
 from listener.sources.base import SourceOptions
 from listener.sources.html_text import html_to_text
-from listener.sources.http_source import HttpHooks, HttpSourceOptions, decode_state, encode_state
-from listener.sources.search_terms import hashtag_candidates
+from listener.sources.netbase import NetworkOptions, NetworkSource, decode_state, encode_state
+from listener.sources.querytext import hashtag_candidates
 
 __all__ = ["MastodonOptions", "MastodonSource"]
 
@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 _TAG = re.compile(r"^\w+$")
 
 
-class MastodonOptions(HttpSourceOptions):
+class MastodonOptions(NetworkOptions):
     """Options of the ``mastodon`` source."""
 
     instance: str = Field(
@@ -114,7 +114,7 @@ def _next_max_id(response: httpx.Response) -> str | None:
     return str(max_id) if max_id else None
 
 
-class MastodonSource:
+class MastodonSource(NetworkSource[MastodonOptions]):
     """Collects public statuses from hashtag and account timelines of one instance."""
 
     summary: ClassVar[str] = "Mastodon hashtag and account timelines of one instance (REST API)"
@@ -122,17 +122,11 @@ class MastodonSource:
     options_model: ClassVar[type[SourceOptions]] = MastodonOptions
     matches_query: ClassVar[bool] = True
 
-    def __init__(self, name: str, options: SourceOptions, *, hooks: HttpHooks | None = None) -> None:
-        if not isinstance(options, MastodonOptions):
-            options = MastodonOptions.model_validate(options.model_dump())
-        self.name = name
-        self.options: MastodonOptions = options
-        self.hooks = hooks or HttpHooks()
-
     def fetch(self, brand: BrandQuery, cursor: Cursor) -> Iterator[Batch]:
         """Yield one batch per page of each stream; a stream's last batch moves its cursor entry."""
         opts = self.options
-        state = {k: v for k, v in decode_state(cursor, self.name).items() if isinstance(v, str)}
+        found = decode_state(cursor, self.name).get("streams")
+        state = {k: v for k, v in found.items() if isinstance(v, str)} if isinstance(found, dict) else {}
         tags = opts.hashtags or hashtag_candidates(brand.expression)
         if not tags and not opts.accounts:
             raise SourceError(
@@ -156,10 +150,10 @@ class MastodonSource:
                 for mentions, page_newest in self._timeline(client, key, path, state.get(key), since):
                     if page_newest is not None and (newest is None or _id_key(page_newest) > _id_key(newest)):
                         newest = page_newest
-                    yield Batch(mentions, encode_state(state))
+                    yield Batch(mentions, encode_state({"streams": state}))
                 if newest is not None:
                     state[key] = newest
-                yield Batch((), encode_state(state))
+                yield Batch((), encode_state({"streams": state}))
 
     def _account_path(self, client: HttpClient, acct: str) -> str:
         response = client.get(f"{self.options.instance}/api/v1/accounts/lookup", params={"acct": acct}, accept=(404,))

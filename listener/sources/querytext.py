@@ -10,7 +10,14 @@ must never ask for less. Two ways of writing a query:
   never truncating it;
 - :func:`positive_alternatives` turns a query into a few plain searches
   (words and phrases, no operators) for APIs without boolean syntax
-  (Bluesky): their union covers every mention the query can match.
+  (Bluesky): their union covers every mention the query can match;
+- :func:`anchor_terms` goes further for simple keyword APIs (Hacker News'
+  Algolia): single words and phrases only, so ``acme refund*`` needs only
+  the side of the AND with fewer alternatives; :func:`hashtag_candidates`
+  picks the one-word ones worth following as hashtags (Mastodon).
+
+All three rest on the same walk (:func:`_alternatives`): the positive part
+of the query as an OR of ANDs, exclusions left to the pipeline.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from typing import Literal
 from cxpulse.errors import QueryError
 from cxpulse.query.ast import And, Node, Not, Or, Phrase, Term, TermKind
 
-__all__ = ["Dialect", "positive_alternatives", "render", "split_to_fit"]
+__all__ = ["Dialect", "anchor_terms", "hashtag_candidates", "positive_alternatives", "render", "split_to_fit"]
 
 Dialect = Literal["x", "reddit"]
 
@@ -114,18 +121,24 @@ def _too_long(text: str, limit: int) -> QueryError:
     )
 
 
-def _plain(parts: tuple[Node, ...]) -> str:
+def _plain(parts: tuple[Node, ...], signs: bool = True) -> str:
+    """Words bare, phrases in quotes, hashtags with their ``#`` (unless ``signs`` is False)."""
     words: list[str] = []
     for part in parts:
         if isinstance(part, Phrase):
             words.append('"' + " ".join(part.words) + '"')
         elif isinstance(part, Term):
-            words.append("#" + part.text if part.kind is TermKind.HASHTAG else part.text)
+            words.append("#" + part.text if signs and part.kind is TermKind.HASHTAG else part.text)
     return " ".join(words)
 
 
 def _alternatives(node: Node, cap: int) -> list[tuple[Node, ...]]:
-    """DNF of the positive part of ``node``; ``()`` means "no constraint"."""
+    """DNF of the positive part of ``node``; ``()`` means "no constraint".
+
+    An AND becomes the product of its children's alternatives while that has
+    at most ``cap`` members, else the alternatives of its child with fewest
+    (a superset); ``cap=0`` thus keeps every alternative a single word or phrase.
+    """
     if isinstance(node, Term | Phrase):
         return [(node,)]
     if isinstance(node, Not):
@@ -159,3 +172,28 @@ def positive_alternatives(node: Node, cap: int = 12) -> list[str]:
     if () in alts:
         raise QueryError("the brand query has no word to search for outside exclusions; add a positive term")
     return [_plain(a) for a in alts]
+
+
+def anchor_terms(expression: Node, fallback: str) -> list[str]:
+    """Single words and "phrases" whose union covers every match of ``expression``: handles and
+    hashtags without their sign. ``[fallback]`` (the brand name) when nothing anchors it."""
+    alts = _alternatives(expression, cap=0)
+    if () in alts:
+        return [fallback]
+    texts: list[str] = []
+    for alt in alts:
+        text = _plain(alt, signs=False)
+        if text and text not in texts:
+            texts.append(text)
+    return texts or [fallback]
+
+
+def hashtag_candidates(expression: Node) -> list[str]:
+    """Hashtags worth following for a query: its one-word anchor terms (``#acme``, ``acme``,
+    ``@acme`` all give ``acme``), in query order; phrases and prefixes give none."""
+    tags: list[str] = []
+    for alt in _alternatives(expression, cap=0):
+        for node in alt:
+            if isinstance(node, Term) and not node.prefix and node.text.isalnum() and node.text not in tags:
+                tags.append(node.text)
+    return tags

@@ -40,18 +40,16 @@ from pydantic import Field, SecretStr, field_validator
 from cxpulse.errors import AuthError, RateLimited, SourceError, SourceUnavailable
 from cxpulse.query.ast import Node
 from cxpulse.types import Batch, BrandQuery, Cursor, Mention
-from listener.http import USER_AGENT, rate_limit_reset
+from listener.http import USER_AGENT, rate_limit_reset, resumes_message
 from listener.retry import Retry, parse_retry_after
 from listener.sources.base import SourceOptions
 from listener.sources.netbase import (
     NetworkOptions,
-    Waits,
-    backfill_start,
+    NetworkSource,
     call_api,
     decode_state,
     encode_state,
     rate_limit_verdict,
-    resumes_message,
 )
 from listener.sources.querytext import render, split_to_fit
 
@@ -157,20 +155,13 @@ def _text(item: dict[str, Any], kind: str) -> str:
     return "" if body in _GONE else body
 
 
-class RedditSource:
+class RedditSource(NetworkSource[RedditOptions]):
     """Reddit submissions (search) and comments (newest, filtered) for each brand."""
 
     summary: ClassVar[str] = "Reddit: submissions from search and new comments in chosen subreddits (praw)"
     needs: ClassVar[str] = 'client_id, client_secret = { env = "REDDIT_CLIENT_SECRET" }; optional subreddits'
     options_model: ClassVar[type[SourceOptions]] = RedditOptions
     matches_query: ClassVar[bool] = True
-
-    def __init__(self, name: str, options: SourceOptions, *, waits: Waits | None = None) -> None:
-        if not isinstance(options, RedditOptions):
-            options = RedditOptions.model_validate(options.model_dump())
-        self.name = name
-        self.options: RedditOptions = options
-        self.waits = waits or Waits()
 
     # -- the client -------------------------------------------------------------
 
@@ -200,13 +191,13 @@ class RedditSource:
         )
 
     def _retry_http(self, call: Callable[[], Any]) -> Any:
-        return call_api(call, self._classify_http, options=self.options, waits=self.waits, what=f"{self.name}: request")
+        return call_api(call, self._classify_http, options=self.options, hooks=self.hooks, what=f"{self.name}: request")
 
     def _classify_http(self, exc: BaseException) -> Retry | None:
         import prawcore
 
         if isinstance(exc, _ServerBusy):
-            return Retry(parse_retry_after(exc.response.headers.get("retry-after"), self.waits.now()))
+            return Retry(parse_retry_after(exc.response.headers.get("retry-after"), self.hooks.now()))
         if isinstance(exc, prawcore.RequestException):
             original = exc.original_exception
             if isinstance(
@@ -220,7 +211,7 @@ class RedditSource:
 
         if isinstance(exc, prawcore.TooManyRequests):
             return rate_limit_verdict(
-                rate_limit_reset(exc.response.headers, self.waits.now()), self.options, self.waits
+                rate_limit_reset(exc.response.headers, self.hooks.now()), self.options, self.hooks
             )
         if isinstance(exc, prawcore.BadJSON):
             return Retry()
@@ -231,7 +222,7 @@ class RedditSource:
         import prawcore
 
         if isinstance(exc, prawcore.TooManyRequests):
-            reset_at = rate_limit_reset(exc.response.headers, self.waits.now())
+            reset_at = rate_limit_reset(exc.response.headers, self.hooks.now())
             return RateLimited(
                 f"{self.name}: Reddit says too many requests (429); {resumes_message(reset_at)}", reset_at
             )
@@ -308,10 +299,10 @@ class RedditSource:
     def _floor(self, part: Any) -> datetime:
         if isinstance(part, dict) and isinstance(part.get("t"), int | float):
             return datetime.fromtimestamp(part["t"], UTC) - OVERLAP
-        return backfill_start(self.options, self.waits)
+        return self.hooks.backfill_start(self.options)
 
     def _time_filter(self, floor: datetime) -> str:
-        age = self.waits.now() - floor
+        age = self.hooks.now() - floor
         for name, span in (("hour", 1 / 24), ("day", 1), ("week", 7), ("month", 31), ("year", 366)):
             if age <= timedelta(days=span):
                 return name
@@ -334,7 +325,7 @@ class RedditSource:
                         partial(next, listing, None),
                         self._classify_call,
                         options=self.options,
-                        waits=self.waits,
+                        hooks=self.hooks,
                         what=f"{self.name}: {kind} of {where}",
                     )
                 except Exception as exc:

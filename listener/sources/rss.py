@@ -12,10 +12,10 @@ A feed that fails (unreachable, not a feed, refused) is reported as a
 rejected line and the other feeds are still read; the source fails only when
 every feed does.
 
-Cursor format (version 1)::
+Cursor format (version 1), JSON::
 
-    v1;{"https://example.com/feed.xml":{"etag":"\\"abc\\"","latest":"2026-11-22T09:00:00+00:00",
-        "modified":"Sun, 22 Nov 2026 09:00:00 GMT"}}
+    {"feeds":{"https://example.com/feed.xml":{"etag":"\\"abc\\"","latest":"2026-11-22T09:00:00+00:00",
+        "modified":"Sun, 22 Nov 2026 09:00:00 GMT"}},"v":1}
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from cxpulse.types import Batch, BrandQuery, Cursor, Mention
 from listener.http import HttpClient
 from listener.sources.base import SourceOptions
 from listener.sources.html_text import html_to_text
-from listener.sources.http_source import HttpHooks, HttpSourceOptions, decode_state, encode_state
+from listener.sources.netbase import NetworkOptions, NetworkSource, decode_state, encode_state
 
 __all__ = ["RssOptions", "RssSource"]
 
@@ -46,7 +46,7 @@ _ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, tex
 _MAX_ID = 500
 
 
-class RssOptions(HttpSourceOptions):
+class RssOptions(NetworkOptions):
     """Options of the ``rss`` source."""
 
     feeds: list[str] = Field(
@@ -77,7 +77,7 @@ def _language(code: Any) -> str | None:
     return code.strip().split("-")[0].split("_")[0].lower()[:35] or None
 
 
-class RssSource:
+class RssSource(NetworkSource[RssOptions]):
     """Collects new entries of RSS and Atom feeds."""
 
     summary: ClassVar[str] = "Entries of any RSS or Atom feed: review sites, blogs, news, forums"
@@ -85,16 +85,10 @@ class RssSource:
     options_model: ClassVar[type[SourceOptions]] = RssOptions
     matches_query: ClassVar[bool] = True
 
-    def __init__(self, name: str, options: SourceOptions, *, hooks: HttpHooks | None = None) -> None:
-        if not isinstance(options, RssOptions):
-            options = RssOptions.model_validate(options.model_dump())
-        self.name = name
-        self.options: RssOptions = options
-        self.hooks = hooks or HttpHooks()
-
     def fetch(self, brand: BrandQuery, cursor: Cursor) -> Iterator[Batch]:
         """Yield one batch per feed, carrying that feed's new ETag, Last-Modified and newest date."""
-        state = {k: v for k, v in decode_state(cursor, self.name).items() if isinstance(v, dict)}
+        found = decode_state(cursor, self.name).get("feeds")
+        state = {k: v for k, v in found.items() if isinstance(v, dict)} if isinstance(found, dict) else {}
         backfill = self.hooks.backfill_start(self.options)
         failures: list[SourceError] = []
         headers = {"Accept": _ACCEPT}
@@ -104,10 +98,10 @@ class RssSource:
                     mentions, feed_state = self._read(client, url, state.get(url, {}), backfill)
                 except SourceError as exc:
                     failures.append(exc)
-                    yield Batch((), encode_state(state), rejected=(str(exc),))
+                    yield Batch((), encode_state({"feeds": state}), rejected=(str(exc),))
                     continue
                 state[url] = feed_state
-                yield Batch(mentions, encode_state(state))
+                yield Batch(mentions, encode_state({"feeds": state}))
         log.info("%s: read %d feed(s) for %s", self.name, len(self.options.feeds) - len(failures), brand.name)
         if failures and len(failures) == len(self.options.feeds):
             raise failures[0]

@@ -36,17 +36,16 @@ from pydantic import Field, SecretStr
 from cxpulse.errors import AuthError, RateLimited, SourceError, SourceUnavailable
 from cxpulse.query.ast import Node
 from cxpulse.types import Batch, BrandQuery, Cursor, Mention
-from listener.http import USER_AGENT
+from listener.http import USER_AGENT, resumes_message
 from listener.retry import Retry
 from listener.sources.base import SourceOptions
 from listener.sources.netbase import (
     NetworkOptions,
-    Waits,
+    NetworkSource,
     call_api,
     decode_state,
     encode_state,
     rate_limit_verdict,
-    resumes_message,
 )
 from listener.sources.querytext import render, split_to_fit
 
@@ -124,20 +123,13 @@ def _user_map(payload: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     return {str(u["id"]): u for u in users if isinstance(u, dict) and "id" in u}
 
 
-class TwitterSource:
+class TwitterSource(NetworkSource[TwitterOptions]):
     """Recent tweets matching each brand's query (X API v2 recent search)."""
 
     summary: ClassVar[str] = "X/Twitter: recent tweets matching the brand query (API v2 recent search, tweepy)"
     needs: ClassVar[str] = 'bearer_token = { env = "X_BEARER_TOKEN" } (an X developer app with search access)'
     options_model: ClassVar[type[SourceOptions]] = TwitterOptions
     matches_query: ClassVar[bool] = True
-
-    def __init__(self, name: str, options: SourceOptions, *, waits: Waits | None = None) -> None:
-        if not isinstance(options, TwitterOptions):
-            options = TwitterOptions.model_validate(options.model_dump())
-        self.name = name
-        self.options: TwitterOptions = options
-        self.waits = waits or Waits()
 
     def _client(self) -> Any:
         import tweepy
@@ -155,7 +147,7 @@ class TwitterSource:
         import tweepy
 
         if isinstance(exc, tweepy.TooManyRequests):
-            return rate_limit_verdict(self._reset_at(exc), self.options, self.waits)
+            return rate_limit_verdict(self._reset_at(exc), self.options, self.hooks)
         if isinstance(exc, tweepy.TwitterServerError):
             return Retry()
         if isinstance(exc, requests.exceptions.JSONDecodeError):
@@ -239,7 +231,7 @@ class TwitterSource:
             params["since_id"] = since[key]
         else:
             days = timedelta(days=self.options.backfill_days)
-            params["start_time"] = self.waits.now() - min(days, _RECENT_WINDOW)
+            params["start_time"] = self.hooks.now() - min(days, _RECENT_WINDOW)
         newest: str | None = None
         token: str | None = None
         pages = 0
@@ -252,7 +244,7 @@ class TwitterSource:
 
             try:
                 payload = call_api(
-                    call, self._classify, options=self.options, waits=self.waits, what=f"{self.name}: search"
+                    call, self._classify, options=self.options, hooks=self.hooks, what=f"{self.name}: search"
                 )
             except Exception as exc:
                 raise self._mapped(exc) from None

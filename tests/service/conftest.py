@@ -20,16 +20,3 @@ store = _fixtures.store
 postgres_store = _fixtures.postgres_store
 smtp_server = _fixtures.smtp_server
 down_smtp_port = _fixtures.down_smtp_port
-
-
-@pytest.fixture(scope="session")
-def classifier() -> Any:
-    """The real packaged classifier, loaded once for the whole session (about 2 s)."""
-    from classifiers import load_classifier
-    from cxpulse.config import ClassifiersConfig
-    from cxpulse.errors import ClassifierError
-
-    try:
-        return load_classifier(ClassifiersConfig())
-    except ClassifierError as exc:  # the trained heads are not in this checkout yet
-        pytest.skip(f"the packaged classifier is not available: {exc}")

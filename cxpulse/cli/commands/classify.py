@@ -65,19 +65,13 @@ class ClassifyReport:
         }
 
 
-_ENGINES: dict[ClassifiersConfig, Classifier] = {}
-
-
 def load_engine(app: AppContext, config: ClassifiersConfig) -> Classifier:
-    """The classifier for ``config``, loaded once per process (it takes a few seconds;
-    commands run in-process by tests or a service reuse it: inference never changes it)."""
+    """The classifier for ``config``; loaded once per process by :func:`classifiers.load_classifier`."""
     from classifiers import load_classifier
 
-    if config not in _ENGINES:
-        status = app.err.status("loading the classifier...") if app.err.is_terminal else nullcontext()
-        with status:
-            _ENGINES[config] = load_classifier(config)
-    return _ENGINES[config]
+    status = app.err.status("loading the classifier...") if app.err.is_terminal else nullcontext()
+    with status:
+        return load_classifier(config)
 
 
 def current_model_version(config: ClassifiersConfig) -> str | None:

@@ -46,7 +46,8 @@ def demo_settings(*, seed: int = 7, count: int = 1500) -> Settings:
 @click.option("--no-classify", is_flag=True, help="Skip the classifier (faster; no sentiment, gaps or flags).")
 @pass_app
 def demo(app: AppContext, count: int, seed: int, no_classify: bool) -> None:
-    """Run one full cycle on the built-in demo: init a store, collect, classify, summarize, search.
+    """Run one full cycle on the built-in demo: init a store, collect, classify, summarize, search,
+    and write the demo brands' weekly digest to cxpulse-demo-digest.html.
 
     Uses embedded defaults, not config.toml: fictional brands, the seeded demo
     source, the built-in topic taxonomy, and a SQLite store cxpulse-demo.db
@@ -91,6 +92,10 @@ def demo(app: AppContext, count: int, seed: int, no_classify: bool) -> None:
             [(h.created_at, h.channel, *_labels(h.classification), highlight(h.snippet)) for h in hits],
         )
     )
+    from cxpulse.digest import write_demo_digest
+
+    digest_path = write_demo_digest(store, settings, folder / "cxpulse-demo-digest.html", model_version=version)
+    app.out.print(f"weekly digest of the demo brands (last complete week): {digest_path}", markup=False)
     app.out.print(
         "next: try `cxpulse --db sqlite:///" + str(folder / "cxpulse-demo.db") + " search 'delay OR delayed' "
         "--since 7d`, or copy config.toml, add your brand and sources, then `cxpulse init && cxpulse collect`.",

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from netcases import DEMO_SOURCE, NOW, FakeTime, brand, config_for, fake_time_fixture, fixture_text, store_fixture  # noqa: F401 (fixtures)
+from webtools import DEMO_SOURCE, NOW, FakeTime, fixture_text, northwind, northwind_config
 
 from cxpulse.errors import AuthError, RateLimited, SourceUnavailable
 from listener.pipeline import collect, collect_source
@@ -32,11 +32,11 @@ def answer(name: str, status: int = 200, headers: dict[str, str] | None = None) 
 
 def source(fake: FakeTime, **options: Any) -> BlueskySource:
     opts = {"handle": "northwind-cx.bsky.social", "app_password": PASSWORD, **options}
-    return BlueskySource("bluesky", BlueskyOptions(**opts), waits=fake.waits())
+    return BlueskySource("bluesky", BlueskyOptions(**opts), hooks=fake.hooks())
 
 
 def run(src: BlueskySource, store: Store) -> Any:
-    return collect_source(src, brand(), store, clock=lambda: NOW)
+    return collect_source(src, northwind(), store, clock=lambda: NOW)
 
 
 def routes(*pages: httpx.Response | type[Exception] | Exception) -> respx.Route:
@@ -69,7 +69,7 @@ def test_first_run_pages_back_then_second_run_only_new(store: Store, fake_time: 
     assert store.get_mention("bluesky", hidden) is None
 
     respx.reset()
-    fake_time.now_at = NOW + timedelta(hours=1)
+    fake_time.now = NOW + timedelta(hours=1)
     route = routes(answer("search_new.json"))
     second = run(source(fake_time), store)
     assert second.stored == 1 and second.fetched == 1  # the repeated post is skipped by the cursor
@@ -145,7 +145,7 @@ def test_a_failing_bluesky_does_not_stop_other_sources(tmp_path: Path, store: St
         "type": "bluesky",
         "options": {"handle": "northwind-cx.bsky.social", "app_password": {"env": "BSKY_APP_PASSWORD"}},
     }
-    results = collect(config_for(tmp_path, [bluesky, DEMO_SOURCE]), store, {"BSKY_APP_PASSWORD": PASSWORD})
+    results = collect(northwind_config(tmp_path, [bluesky, DEMO_SOURCE]), store, {"BSKY_APP_PASSWORD": PASSWORD})
     by_source = {r.source: r for r in results}
     assert by_source["bluesky"].error is not None and "refused the login" in by_source["bluesky"].error
     assert by_source["demo"].ok and by_source["demo"].stored > 0

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from netcases import DEMO_SOURCE, NOW, FakeTime, brand, config_for, fake_time_fixture, fixture_text, store_fixture  # noqa: F401 (fixtures)
+from webtools import DEMO_SOURCE, NOW, FakeTime, fixture_text, northwind, northwind_config
 
 from cxpulse.errors import RateLimited, SourceError, SourceUnavailable
 from cxpulse.types import Cursor
@@ -30,11 +30,11 @@ def body(name: str, status: int = 200, headers: dict[str, str] | None = None) ->
 
 
 def source(fake: FakeTime, **options: Any) -> GooglePlaySource:
-    return GooglePlaySource("google_play", GooglePlayOptions(app_ids=[APP], **options), waits=fake.waits())
+    return GooglePlaySource("google_play", GooglePlayOptions(app_ids=[APP], **options), hooks=fake.hooks())
 
 
 def run(src: GooglePlaySource, store: Store) -> Any:
-    return collect_source(src, brand(), store, clock=lambda: NOW)
+    return collect_source(src, northwind(), store, clock=lambda: NOW)
 
 
 @respx.mock
@@ -123,7 +123,7 @@ def test_reading_reviews_leaves_tls_verification_on(fake_time: FakeTime) -> None
     before = ssl._create_default_https_context
     with respx.mock:
         respx.post(REVIEWS_URL).mock(return_value=body("reviews_empty.txt"))
-        list(source(fake_time).fetch(brand(), Cursor()))
+        list(source(fake_time).fetch(northwind(), Cursor()))
     assert ssl._create_default_https_context is before
     assert ssl._create_default_https_context is not ssl._create_unverified_context
 
@@ -132,7 +132,7 @@ def test_reading_reviews_leaves_tls_verification_on(fake_time: FakeTime) -> None
 def test_a_failing_google_play_does_not_stop_other_sources(tmp_path: Path, store: Store) -> None:
     respx.post(REVIEWS_URL).mock(return_value=body("unknown_app.txt"))
     play = {"type": "google_play", "options": {"app_ids": [APP]}}
-    results = collect(config_for(tmp_path, [play, DEMO_SOURCE]), store, {})
+    results = collect(northwind_config(tmp_path, [play, DEMO_SOURCE]), store, {})
     by_source = {r.source: r for r in results}
     assert by_source["google_play"].error is not None and "knows no app" in by_source["google_play"].error
     assert by_source["demo"].ok and by_source["demo"].stored > 0

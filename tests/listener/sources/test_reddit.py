@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import requests
 import responses
-from netcases import DEMO_SOURCE, NOW, FakeTime, brand, config_for, fake_time_fixture, fixture_text, store_fixture  # noqa: F401 (fixtures)
 from responses import matchers
+from webtools import DEMO_SOURCE, NOW, FakeTime, fixture_text, northwind, northwind_config
 
 from cxpulse.errors import AuthError, RateLimited, SourceUnavailable
 from listener.pipeline import collect, collect_source
@@ -45,11 +45,11 @@ def token() -> responses.Response:
 
 def source(fake: FakeTime, **options: Any) -> RedditSource:
     opts = {"client_id": "p-jcoLKBynTLew", "client_secret": SECRET, "subreddits": ["travel", "awardtravel"], **options}
-    return RedditSource("reddit", RedditOptions(**opts), waits=fake.waits())
+    return RedditSource("reddit", RedditOptions(**opts), hooks=fake.hooks())
 
 
 def run(src: RedditSource, store: Store) -> Any:
-    return collect_source(src, brand(), store, clock=lambda: NOW)
+    return collect_source(src, northwind(), store, clock=lambda: NOW)
 
 
 @responses.activate
@@ -79,7 +79,7 @@ def test_first_run_reads_search_pages_and_comments_then_second_run_only_new(stor
     assert "t3_1h8k2qa" in cursor["posts"]["ids"] and "t1_m0a1b2c" in cursor["comments"]["ids"]
 
     responses.reset()
-    fake_time.now_at = NOW + timedelta(hours=2)
+    fake_time.now = NOW + timedelta(hours=2)
     responses.add(token())
     responses.add(answer(SEARCH_URL, "search_new.json", t="day"))
     responses.add(answer(COMMENTS_URL, "comments.json"))
@@ -165,7 +165,7 @@ def test_a_failing_reddit_does_not_stop_other_sources(tmp_path: Path, store: Sto
         "type": "reddit",
         "options": {"client_id": "p-jcoLKBynTLew", "client_secret": {"env": "REDDIT_CLIENT_SECRET"}},
     }
-    results = collect(config_for(tmp_path, [reddit, DEMO_SOURCE]), store, {"REDDIT_CLIENT_SECRET": SECRET})
+    results = collect(northwind_config(tmp_path, [reddit, DEMO_SOURCE]), store, {"REDDIT_CLIENT_SECRET": SECRET})
     by_source = {r.source: r for r in results}
     assert by_source["reddit"].error is not None and "refused the app credentials" in by_source["reddit"].error
     assert by_source["demo"].ok and by_source["demo"].stored > 0

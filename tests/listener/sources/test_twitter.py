@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import requests
 import responses
-from netcases import DEMO_SOURCE, NOW, FakeTime, brand, config_for, fake_time_fixture, fixture_text, store_fixture  # noqa: F401 (fixtures)
 from responses import matchers
+from webtools import DEMO_SOURCE, NOW, FakeTime, fixture_text, northwind, northwind_config
 
 from cxpulse.config.schema import BrandConfig
 from cxpulse.errors import AuthError, RateLimited, SourceUnavailable
@@ -38,11 +38,11 @@ def page(name: str, status: int = 200, headers: dict[str, str] | None = None, **
 
 
 def source(fake: FakeTime, **options: Any) -> TwitterSource:
-    return TwitterSource("twitter", TwitterOptions(bearer_token=TOKEN, **options), waits=fake.waits())
+    return TwitterSource("twitter", TwitterOptions(bearer_token=TOKEN, **options), hooks=fake.hooks())
 
 
 def run(src: TwitterSource, store: Store) -> Any:
-    return collect_source(src, brand(), store, clock=lambda: NOW)
+    return collect_source(src, northwind(), store, clock=lambda: NOW)
 
 
 @responses.activate
@@ -78,7 +78,7 @@ def test_first_run_pages_back_over_the_window_then_second_run_fetches_only_new(
 @responses.activate
 def test_mentions_carry_author_followers_link_and_language(store: Store, fake_time: FakeTime) -> None:
     responses.add(page("search_page2.json"))
-    batches = list(source(fake_time).fetch(brand(), store.load_cursor("twitter", "Northwind Air")))
+    batches = list(source(fake_time).fetch(northwind(), store.load_cursor("twitter", "Northwind Air")))
     mentions = {m.external_id: m for b in batches for m in b.mentions}
     priya = mentions["1860380000000000002"]
     assert priya.author_handle == "priyas" and priya.author_name == "Priya S"
@@ -176,7 +176,7 @@ def test_a_long_query_is_split_and_results_are_merged_once(store: Store, fake_ti
 def test_a_failing_twitter_does_not_stop_other_sources(tmp_path: Path, store: Store) -> None:
     responses.add(page("error_401.json", status=401))
     twitter = {"type": "twitter", "options": {"bearer_token": {"env": "X_BEARER_TOKEN"}}}
-    results = collect(config_for(tmp_path, [twitter, DEMO_SOURCE]), store, {"X_BEARER_TOKEN": TOKEN})
+    results = collect(northwind_config(tmp_path, [twitter, DEMO_SOURCE]), store, {"X_BEARER_TOKEN": TOKEN})
     by_source = {r.source: r for r in results}
     assert by_source["twitter"].error is not None and "refused the bearer token" in by_source["twitter"].error
     assert by_source["demo"].ok and by_source["demo"].stored > 0

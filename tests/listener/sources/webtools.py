@@ -1,26 +1,31 @@
-"""Shared pieces of the HTTP source tests: a fake clock that never sleeps, stores, configs, fixtures."""
+"""Shared pieces of the network source tests: a fake clock that never sleeps, brands, recorded
+fixtures, a config for `collect`, and what ended up in the store. The ``store`` and ``fake_time``
+fixtures are in conftest.py."""
 
 from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from cxpulse.config import LoadedConfig, settings_from_data
-from cxpulse.query import parse
+from cxpulse.config.schema import BrandConfig
 from cxpulse.types import BrandQuery
-from listener.sources.http_source import HttpHooks
+from listener.sources.netbase import SourceHooks
 from storage import SearchFilters, Store
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 NOW_EPOCH = int(NOW.timestamp())
 FIXTURES = Path(__file__).parent / "fixtures"
+
+NORTHWIND = ("Northwind Air", '(northwind OR @northwindair) -"northwind traders"')
+"""The brand (name, query) of the client-library source tests (twitter, reddit, google_play, bluesky)."""
+
+DEMO_SOURCE: dict[str, Any] = {"type": "demo", "options": {"count": 50, "batch_size": 25, "anchor": NOW.isoformat()}}
+"""A source that always works, to show a failing one does not stop it."""
 
 
 @dataclass
@@ -36,47 +41,42 @@ class FakeTime:
         self.elapsed += seconds
         self.now += timedelta(seconds=seconds)
 
-    def hooks(self) -> HttpHooks:
-        return HttpHooks(
-            sleep=self.sleep, now=lambda: self.now, monotonic=lambda: self.elapsed, rng=random.Random(7).random
+    def hooks(self) -> SourceHooks:
+        return SourceHooks(
+            sleep=self.sleep, now=lambda: self.now, clock=lambda: self.elapsed, rng=random.Random(7).random
         )
 
 
 def brand(query: str = "acme", name: str = "Acme") -> BrandQuery:
-    return BrandQuery(name=name, query=query, expression=parse(query))
+    return BrandConfig(name=name, query=query).as_query()
 
 
-def fixture_json(source: str, name: str) -> Any:
-    return json.loads((FIXTURES / source / name).read_text(encoding="utf-8"))
+def northwind() -> BrandQuery:
+    return brand(NORTHWIND[1], NORTHWIND[0])
+
+
+def fixture_text(source: str, name: str) -> str:
+    return (FIXTURES / source / name).read_text(encoding="utf-8")
 
 
 def fixture_bytes(source: str, name: str) -> bytes:
     return (FIXTURES / source / name).read_bytes()
 
 
-def open_store(tmp_path: Path) -> Iterator[Store]:
-    store = Store.open(f"sqlite:///{tmp_path / 'cx.db'}", clock=lambda: NOW)
-    store.upgrade()
-    yield store
-    store.dispose()
+def fixture_json(source: str, name: str) -> Any:
+    return json.loads(fixture_text(source, name))
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    yield from open_store(tmp_path)
-
-
-@pytest.fixture
-def fake_time() -> FakeTime:
-    return FakeTime()
-
-
-def config_for(tmp_path: Path, sources: list[dict[str, Any]], query: str = "acme") -> LoadedConfig:
-    data = {"brands": [{"name": "Acme", "query": query}], "sources": sources}
+def config_for(tmp_path: Path, sources: list[dict[str, Any]], query: str = "acme", name: str = "Acme") -> LoadedConfig:
+    data = {"brands": [{"name": name, "query": query}], "sources": sources}
     path = tmp_path / "config.toml"
     return LoadedConfig(
         settings_from_data(data, path), path, exists=False, database_url=f"sqlite:///{tmp_path / 'cx.db'}"
     )
+
+
+def northwind_config(tmp_path: Path, sources: list[dict[str, Any]]) -> LoadedConfig:
+    return config_for(tmp_path, sources, NORTHWIND[1], NORTHWIND[0])
 
 
 def stored(store: Store, source: str) -> list[Any]:

@@ -72,7 +72,7 @@ class SmtpConfig(BaseModel):
     @model_validator(mode="after")
     def _password_needs_user(self) -> SmtpConfig:
         if self.password is not None and self.username is None:
-            raise ValueError("password is set but username is not; add username = \"...\" or remove password")
+            raise ValueError('password is set but username is not; add username = "..." or remove password')
         return self
 
     @property

@@ -55,7 +55,9 @@ def test_a_problem_without_a_contrast_is_negative_without_a_gap(classifier: Clas
 
 
 def test_exceeded_expectations_are_recognised(classifier: Classifier) -> None:
-    [result] = classifier.classify(["Honestly didn't expect them to refund me without even asking. Pleasantly surprised!"])
+    [result] = classifier.classify(
+        ["Honestly didn't expect them to refund me without even asking. Pleasantly surprised!"]
+    )
     assert result.expectation_gap == "exceeded"
     assert result.sentiment == "positive"
 
@@ -159,10 +161,10 @@ def test_heads_refuse_an_encoder_they_were_not_trained_for(tmp_path: Path) -> No
         '"intermediate_size": 3072, "vocab_size": 30522}',
         encoding="utf-8",
     )
-    with pytest.raises(ClassifierError, match="trained for the encoder .*all-MiniLM-L6-v2.*train_classifiers.py"):
+    with pytest.raises(ClassifierError, match=r"trained for the encoder .*all-MiniLM-L6-v2.*train_classifiers.py"):
         load_classifier(ClassifiersConfig(model=str(other)))
 
 
 def test_missing_artifacts_are_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(ClassifierError, match="lack manifest.json"):
+    with pytest.raises(ClassifierError, match=r"lack manifest\.json"):
         load_classifier(ClassifiersConfig(artifacts=str(tmp_path)))

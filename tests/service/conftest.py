@@ -5,9 +5,6 @@ from __future__ import annotations
 import importlib.util
 import sys
 from pathlib import Path
-from typing import Any
-
-import pytest
 
 _spec = importlib.util.spec_from_file_location(
     "_service_alert_fixtures", Path(__file__).parents[1] / "alerts" / "conftest.py"

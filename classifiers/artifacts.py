@@ -14,7 +14,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ARTIFACT_FILES", "Manifest", "default_artifacts_dir", "read_manifest", "write_manifest"]
+__all__ = [
+    "ARTIFACT_FILES",
+    "Manifest",
+    "artifacts_dir",
+    "default_artifacts_dir",
+    "model_version",
+    "read_manifest",
+    "write_manifest",
+]
 
 ARTIFACT_FILES = ("manifest.json", "adapter.safetensors", "heads.safetensors")
 DEFAULT_ARTIFACT = "cx-minilm-l6"
@@ -47,6 +55,16 @@ class Manifest:
 def default_artifacts_dir() -> Path:
     """The folder of the heads shipped with cxpulse."""
     return Path(str(resources.files("classifiers").joinpath("artifacts", DEFAULT_ARTIFACT)))
+
+
+def artifacts_dir(setting: str | None) -> Path:
+    """The artifact folder ``[classifiers] artifacts`` names, or the shipped one."""
+    return Path(setting).expanduser() if setting else default_artifacts_dir()
+
+
+def model_version(manifest: Manifest, precision: str) -> str:
+    """The version stored with each classification: int8 answers differ enough to be told apart."""
+    return manifest.model_version + ("+int8" if precision == "int8" else "")
 
 
 def read_manifest(folder: Path) -> Manifest:

@@ -13,12 +13,11 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 import torch
 
-from classifiers.artifacts import ARTIFACT_FILES, Manifest, default_artifacts_dir, read_manifest
+from classifiers.artifacts import ARTIFACT_FILES, Manifest, artifacts_dir, model_version, read_manifest
 from classifiers.encoder import encoder_fingerprint, load_encoder, resolve_encoder
 from classifiers.flag import is_flagged
 from classifiers.heads.evidence import spans_from_token_scores
@@ -63,7 +62,7 @@ class Classifier:
         self.flag_rule = flag_rule
         self.topic_threshold = topic_threshold if topic_threshold is not None else manifest.topic_threshold
         self.precision = precision
-        self.model_version = manifest.model_version + ("+int8" if precision == "int8" else "")
+        self.model_version = model_version(manifest, precision)
         self._prototypes: dict[Taxonomy, torch.Tensor] = {}
         self._lock = threading.Lock()
 
@@ -251,7 +250,7 @@ def load_classifier(config: ClassifiersConfig | None = None, *, fresh: bool = Fa
 
 
 def _load(config: ClassifiersConfig) -> Classifier:
-    folder = Path(config.artifacts).expanduser() if config.artifacts else default_artifacts_dir()
+    folder = artifacts_dir(config.artifacts)
     missing = [name for name in ARTIFACT_FILES if not (folder / name).is_file()]
     if missing:
         raise ClassifierError(

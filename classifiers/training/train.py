@@ -68,8 +68,8 @@ class TrainSettings:
     model: str | None = None
     name: str = "cx-minilm-l6"
     version: str = "1.0.0"
-    epochs: int = 3
-    batch_size: int = 32
+    epochs: int = 2
+    batch_size: int = 64
     lr: float = 4e-4
     head_lr: float = 2e-3
     weight_decay: float = 0.01

@@ -77,14 +77,13 @@ def load_engine(app: AppContext, config: ClassifiersConfig) -> Classifier:
 def current_model_version(config: ClassifiersConfig) -> str | None:
     """The version ``cxpulse classify`` would write, read from the heads' manifest without
     loading the model; None when the heads cannot be read."""
-    from classifiers.artifacts import default_artifacts_dir, read_manifest
+    from classifiers.artifacts import artifacts_dir, model_version, read_manifest
 
-    folder = Path(config.artifacts).expanduser() if config.artifacts else default_artifacts_dir()
     try:
-        version = read_manifest(folder).model_version
+        manifest = read_manifest(artifacts_dir(config.artifacts))
     except (OSError, ValueError, TypeError):
         return None
-    return version + ("+int8" if config.precision == "int8" else "")  # as classifiers.engine names it
+    return model_version(manifest, config.precision)
 
 
 def classify_stored(

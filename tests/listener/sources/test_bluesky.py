@@ -12,10 +12,10 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from webtools import DEMO_SOURCE, NOW, FakeTime, fixture_text, northwind, northwind_config
+from webtools import NOW, FakeTime, collect_beside_demo, fixture_text, northwind
 
 from cxpulse.errors import AuthError, RateLimited, SourceUnavailable
-from listener.pipeline import collect, collect_source
+from listener.pipeline import collect_source
 from listener.sources.bluesky import BlueskyOptions, BlueskySource
 from storage import Store
 
@@ -145,7 +145,5 @@ def test_a_failing_bluesky_does_not_stop_other_sources(tmp_path: Path, store: St
         "type": "bluesky",
         "options": {"handle": "northwind-cx.bsky.social", "app_password": {"env": "BSKY_APP_PASSWORD"}},
     }
-    results = collect(northwind_config(tmp_path, [bluesky, DEMO_SOURCE]), store, {"BSKY_APP_PASSWORD": PASSWORD})
-    by_source = {r.source: r for r in results}
-    assert by_source["bluesky"].error is not None and "refused the login" in by_source["bluesky"].error
-    assert by_source["demo"].ok and by_source["demo"].stored > 0
+    failed = collect_beside_demo(tmp_path, store, bluesky, {"BSKY_APP_PASSWORD": PASSWORD})
+    assert failed.error is not None and "refused the login" in failed.error

@@ -172,3 +172,43 @@ def test_safe_url_masks_secret_looking_parameters() -> None:
 
 def test_rate_limit_reset_ignores_unreadable_headers() -> None:
     assert rate_limit_reset({"x-ratelimit-reset": "tomorrow"}, NOW) is None
+
+
+def test_post_sends_the_body_and_retries_an_answer_it_cannot_read(respx_mock: respx.MockRouter) -> None:
+    time = FakeTime()
+    route = respx_mock.post(URL)
+    route.side_effect = [httpx.Response(200, text="<html>busy</html>"), httpx.Response(200, text="ok:42")]
+
+    def decode(response: httpx.Response) -> int:
+        if not response.text.startswith("ok:"):
+            raise ValueError("no answer in the page")
+        return int(response.text[3:])
+
+    with client(time) as http:
+        assert http.post(URL, content=b"q=acme", params={"hl": "en"}, decode=decode) == 42
+    sent = route.calls[0].request
+    assert sent.content == b"q=acme" and sent.url.params["hl"] == "en" and sent.headers["User-Agent"] == USER_AGENT
+    assert time.sleeps == [0.5]
+
+    route.side_effect = None
+    route.respond(200, text="<html>still busy</html>")
+    with client(FakeTime()) as http, pytest.raises(SourceUnavailable, match=r"answered no answer in the page after 4"):
+        http.post(URL, content=b"q=acme", decode=decode)
+
+
+def test_post_without_decode_gives_the_response_and_maps_errors(respx_mock: respx.MockRouter) -> None:
+    respx_mock.post(URL).respond(404)
+    with client(FakeTime()) as http:
+        assert http.post(URL, content=b"x", accept=(404,)).status_code == 404
+    respx_mock.post(URL).respond(401)
+    with client(FakeTime()) as http, pytest.raises(AuthError, match="check the api_token option"):
+        http.post(URL, content=b"x")
+
+
+def test_a_rate_limit_reset_within_rate_limit_wait_is_waited_out(respx_mock: respx.MockRouter) -> None:
+    time = FakeTime()
+    reset = {"X-RateLimit-Reset": "2026-11-23T12:05:00.000Z"}  # 300 s after NOW
+    respx_mock.get(URL).side_effect = [httpx.Response(429, headers=reset), httpx.Response(200)]
+    with client(time, rate_limit_wait=600, policy=RetryPolicy(max_total_wait=900)) as http:
+        assert http.get(URL).status_code == 200
+    assert time.sleeps == [300.0]

@@ -14,6 +14,7 @@ from typing import Any
 from cxpulse.config import LoadedConfig, settings_from_data
 from cxpulse.config.schema import BrandConfig
 from cxpulse.types import BrandQuery
+from listener.pipeline import RunResult, collect
 from listener.sources.netbase import SourceHooks
 from storage import SearchFilters, Store
 
@@ -77,6 +78,14 @@ def config_for(tmp_path: Path, sources: list[dict[str, Any]], query: str = "acme
 
 def northwind_config(tmp_path: Path, sources: list[dict[str, Any]]) -> LoadedConfig:
     return config_for(tmp_path, sources, NORTHWIND[1], NORTHWIND[0])
+
+
+def collect_beside_demo(tmp_path: Path, store: Store, entry: dict[str, Any], env: dict[str, str]) -> RunResult:
+    """Run ``collect`` on the source ``entry`` and the demo source (Northwind brand): the demo must
+    collect as if nothing failed beside it. The result of ``entry``'s source."""
+    results = {r.source: r for r in collect(northwind_config(tmp_path, [entry, DEMO_SOURCE]), store, env)}
+    assert results["demo"].ok and results["demo"].stored > 0
+    return results[entry["type"]]
 
 
 def stored(store: Store, source: str) -> list[Any]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from classifiers.types import EMOTIONS, SENTIMENTS
+
 __all__ = [
     "CHANNELS",
     "EMOTIONS",
@@ -17,19 +19,8 @@ __all__ = [
     "topics_from_codes",
 ]
 
-SENTIMENTS = ("negative", "neutral", "positive")
 GAPS = ("shortfall", "exceeded", "none")
-EMOTIONS = (
-    "anger",
-    "frustration",
-    "disappointment",
-    "anxiety",
-    "sadness",
-    "joy",
-    "delight",
-    "optimism",
-    "neutral",
-)
+"""The corpus's own order (the generator draws in it); the model's order is classifiers.types.GAPS."""
 CHANNELS = ("tweet", "reddit", "app_review", "product_review", "support_email")
 LANGUAGES = ("en", "es", "fr", "de", "pt")
 HARD_CASES = (

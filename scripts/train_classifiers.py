@@ -58,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument("--limit", type=int, default=None, help="use only this many examples per set (smoke runs)")
     parser.add_argument("--device", default=None, help="cuda or cpu (default: cuda when available)")
+    parser.add_argument(
+        "--cpu-bfloat16", action="store_true", help="on a CPU with native bfloat16, train in bfloat16 autocast"
+    )
     parser.add_argument("--version", default=defaults.version, help="artifact version recorded in the model version")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -81,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         limit=args.limit,
         device=args.device,
         version=args.version,
+        cpu_bfloat16=args.cpu_bfloat16,
     )
     manifest = train(settings, progress=lambda line: print(line, flush=True))
     print(f"model version {manifest.model_version}: {manifest.metrics['selection']}")

@@ -87,6 +87,8 @@ class TrainSettings:
     limit: int | None = None
     device: str | None = None
     corpus_dir: Path = CORPUS_DIR
+    cpu_bfloat16: bool = False
+    """On a CPU with native bfloat16, compute in bfloat16 like the GPU does (several times faster)."""
     encoder_name: str | None = None
     """Name recorded in the manifest when ``model`` is a local copy of a known encoder."""
     encoder_weights: Path | None = field(default=None)
@@ -154,7 +156,11 @@ def train(settings: TrainSettings, progress: Callable[[str], None] = print) -> M
         return max(0.0, 0.5 * (1 + math.cos(math.pi * (step - warmup_steps) / max(1, total_steps - warmup_steps))))
 
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
-    autocast = torch.autocast(device_type="cuda", dtype=torch.bfloat16) if device.type == "cuda" else _nullcontext()
+    autocast = (
+        torch.autocast(device_type=device.type, dtype=torch.bfloat16)
+        if device.type == "cuda" or settings.cpu_bfloat16
+        else _nullcontext()
+    )
     context = _Context(network, tokenizer, device, settings.max_length, taxonomy, topic_names)
 
     best: tuple[float, dict[str, torch.Tensor], dict[str, Any]] | None = None

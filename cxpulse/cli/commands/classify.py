@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ClassifyReport", "classify", "classify_file", "classify_stored", "current_model_version", "reclassify"]
 
-FILE_CHUNK = 2048
+FILE_CHUNK = 8192
 """Lines of ``classify-file`` input classified and written together."""
 MAX_REPORTED_BAD_LINES = 20
 

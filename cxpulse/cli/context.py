@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -23,8 +24,8 @@ __all__ = ["AppContext", "pass_app"]
 class AppContext:
     config_path: Path | None
     database_url: str | None
-    out: Console = field(default_factory=lambda: Console(soft_wrap=True, highlight=False))
-    err: Console = field(default_factory=lambda: Console(stderr=True, highlight=False))
+    out: Console = field(default_factory=lambda: _console(soft_wrap=True, highlight=False))
+    err: Console = field(default_factory=lambda: _console(stderr=True, highlight=False))
     _config: LoadedConfig | None = None
     _store: Store | None = None
 
@@ -59,3 +60,15 @@ class AppContext:
 
 
 pass_app = click.make_pass_decorator(AppContext)
+
+
+PIPED_WIDTH = 160
+"""Table width when output goes to a file or pipe and COLUMNS is not set (rich's default, 80,
+wraps every search result over several lines)."""
+
+
+def _console(**options: Any) -> Console:
+    console = Console(**options)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = Console(width=PIPED_WIDTH, **options)
+    return console

@@ -161,7 +161,7 @@ def classify(app: AppContext, batch_size: int | None, as_json: bool) -> None:
     "--model-version",
     metavar="VERSION",
     default=None,
-    help="Only mentions classified by this model version (as stored, e.g. cx-minilm-l6-1). "
+    help="Only mentions classified by this model version (as stored, e.g. cx-minilm-l6-1.0.0). "
     "Default: every stored mention.",
 )
 @_BATCH_OPTION
@@ -178,7 +178,7 @@ def reclassify(app: AppContext, model_version: str | None, batch_size: int | Non
     \b
     Examples:
       cxpulse reclassify                                 every stored mention
-      cxpulse reclassify --model-version cx-minilm-l6-1  what version 1 labelled
+      cxpulse reclassify --model-version cx-minilm-l6-1.0.0  what that version labelled
     """
     loaded = app.config(require_file=False)
     store = app.store()

@@ -13,6 +13,10 @@ import pytest
 if TYPE_CHECKING:
     from classifiers import Classifier
 
+pytest_plugins = ["testkit.stores", "testkit.smtp"]
+"""Fixtures every folder may use: ``store`` (SQLite and PostgreSQL), ``postgres_store``,
+``empty_url``, ``mention``, ``smtp_server``, ``refusing_smtp_server``, ``down_smtp_port``."""
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 

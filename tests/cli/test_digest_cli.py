@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+import testkit.digests as support
 
 from storage import Store
 
-
-def _support() -> ModuleType:
-    path = Path(__file__).parents[1] / "digest" / "digest_support.py"
-    spec = importlib.util.spec_from_file_location("digest_support", path)
-    assert spec is not None and spec.loader is not None
-    module = sys.modules.get("digest_support") or importlib.util.module_from_spec(spec)
-    if "digest_support" not in sys.modules:
-        sys.modules["digest_support"] = module
-        spec.loader.exec_module(module)
-    return module
-
-
-support = _support()
 PERIOD = "2026-11-16..2026-11-22"
 
 
@@ -48,11 +33,6 @@ def seeded(tmp_path: Path) -> Iterator[Store]:
     seeder.add("Acme", "acme is fine", datetime(2026, 11, 10, tzinfo=UTC), topics=("app",))
     yield store
     store.dispose()
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[Any]:
-    yield from support.serve(support.Recorder())
 
 
 def test_preview_writes_a_self_contained_html_file(cli: Any, seeded: Store, tmp_path: Path) -> None:
@@ -80,8 +60,10 @@ def test_send_then_send_again(cli: Any, seeded: Store, smtp_server: Any, tmp_pat
     assert len(smtp_server.handler.envelopes) == 1
 
 
-def test_send_to_a_server_that_is_down_exits_1_and_says_it_will_retry(cli: Any, seeded: Store, tmp_path: Path) -> None:
-    support.write_config(tmp_path, port=support.free_port())
+def test_send_to_a_server_that_is_down_exits_1_and_says_it_will_retry(
+    cli: Any, seeded: Store, tmp_path: Path, down_smtp_port: int
+) -> None:
+    support.write_config(tmp_path, port=down_smtp_port)
     result = cli("digest", "send", "weekly", "--period", PERIOD)
 
     assert result.code == 1

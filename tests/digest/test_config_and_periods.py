@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from digest_support import CONFIG, NOW
+from testkit.digests import CONFIG, NOW
 
 from cxpulse.config import load_config
 from cxpulse.digest import due_period, parse_period

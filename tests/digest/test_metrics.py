@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from digest_support import NOW, Seeder, write_config
+from testkit.digests import NOW, Seeder, write_config
 
 from cxpulse.digest import build_digest
 from storage import Store

@@ -9,8 +9,9 @@ from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
 
-from digest_support import NOW, Seeder, SmtpServer, write_config
 from sqlalchemy import select
+from testkit.digests import NOW, Seeder, write_config
+from testkit.smtp import SmtpServer
 
 from cxpulse.digest import send_digest
 from storage import Store

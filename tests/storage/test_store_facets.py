@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from conftest import MentionFactory
+from testkit.stores import MentionFactory
 
 from cxpulse.query import parse
 from cxpulse.query.ast import Phrase

@@ -1,4 +1,4 @@
-"""Fixtures for the store tests: every test that takes ``store`` runs on SQLite and PostgreSQL.
+"""Store fixtures for every test folder: a test that takes ``store`` runs on SQLite and PostgreSQL.
 
 PostgreSQL: one fresh database per test session (created through the
 ``postgres`` maintenance database, dropped at the end), migrated once with
@@ -22,17 +22,11 @@ from psycopg import sql
 
 from cxpulse.types import StoredMention
 from storage import Store
+from storage.models import Base
 
 POSTGRES_ADMIN_URL = os.environ.get("CXPULSE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-TABLES = (
-    "mentions",
-    "mention_brands",
-    "classifications",
-    "triage",
-    "triage_events",
-    "source_cursors",
-    "digest_runs",
-)
+TABLES = tuple(table.name for table in reversed(Base.metadata.sorted_tables))
+"""Every table the migrations create, emptied before each PostgreSQL test."""
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 CREATED = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 

@@ -1,15 +1,11 @@
-"""Helpers shared by the digest tests (and the digest CLI tests): a seeder, a config, SMTP servers."""
+"""Digest test helpers (digest, CLI and service tests): a seeder, a config with [smtp] and [[digests]]."""
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from aiosmtpd.controller import Controller
 from sqlalchemy import insert, select
 
 from cxpulse.config import LoadedConfig, load_config
@@ -137,47 +133,3 @@ def write_config(tmp_path: Path, *, port: int = 2525, timezone: str = "UTC", ext
     path = tmp_path / "config.toml"
     path.write_text(CONFIG.format(port=port, timezone=timezone) + extra, encoding="utf-8")
     return load_config(path, env={})
-
-
-@dataclass
-class Recorder:
-    """An aiosmtpd handler that keeps every envelope it accepts."""
-
-    envelopes: list[Any] = field(default_factory=list)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.envelopes.append(envelope)
-        return "250 OK: queued"
-
-
-class Refuser:
-    """An aiosmtpd handler that refuses every message at DATA."""
-
-    def __init__(self) -> None:
-        self.attempts = 0
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.attempts += 1
-        return "554 5.7.1 Message rejected by policy"
-
-
-@dataclass
-class SmtpServer:
-    port: int
-    handler: Any
-
-
-def serve(handler: Any) -> Iterator[SmtpServer]:
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield SmtpServer(controller.port, handler)
-    finally:
-        controller.stop()
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from cxpulse.config.classifiers import ClassifiersConfig, TopicConfig
+from cxpulse.config.durations import parse_duration
 from cxpulse.errors import ConfigError, QueryError
 from cxpulse.query import parse, require_positive
 from cxpulse.query.ast import Node
@@ -29,8 +30,6 @@ __all__ = [
     "SourceConfig",
 ]
 
-_DURATION = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
-_DURATION_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 class _Strict(BaseModel):
@@ -86,8 +85,8 @@ class Schedule(_Strict):
     def _one_of(self) -> Schedule:
         if (self.every is None) == (self.cron is None):
             raise ValueError('give exactly one of every = "15m" or cron = "*/15 * * * *"')
-        if self.every is not None and not _DURATION.match(self.every):
-            raise ValueError(f"every = {self.every!r} is not a duration; write it like 30s, 15m, 2h or 1d")
+        if self.every is not None:
+            parse_duration(self.every)
         if self.cron is not None and len(self.cron.split()) != 5:
             raise ValueError(f"cron = {self.cron!r} needs five fields: minute hour day month weekday")
         return self
@@ -96,9 +95,7 @@ class Schedule(_Strict):
     def every_seconds(self) -> int | None:
         if self.every is None:
             return None
-        match = _DURATION.match(self.every)
-        assert match is not None
-        return int(match.group(1)) * _DURATION_SECONDS[match.group(2)]
+        return int(parse_duration(self.every).total_seconds())
 
 
 class BrandConfig(_Strict):

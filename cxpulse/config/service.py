@@ -8,27 +8,15 @@ only when an alert is sent (:mod:`cxpulse.alerts`).
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from cxpulse.config.durations import parse_duration
 from cxpulse.config.schema import SecretRef
 from cxpulse.config.smtp import is_email_address
 
 __all__ = ["AlertsConfig", "ServiceConfig", "parse_duration"]
-
-_DURATION = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def parse_duration(value: str) -> timedelta:
-    """``30s``, ``15m``, ``2h`` or ``1d`` as a timedelta; ValueError otherwise."""
-    match = _DURATION.match(value)
-    if match is None or int(match.group(1)) == 0:
-        raise ValueError(f"{value!r} is not a duration; write it like 30s, 15m, 2h or 1d")
-    return timedelta(seconds=int(match.group(1)) * _UNIT_SECONDS[match.group(2)])
-
 
 def _duration(value: str) -> str:
     parse_duration(value)

@@ -92,11 +92,6 @@ class Classifier:
                 results.append(self._decide(analyses[index], tax, topic_probabilities[tax][index]))
         return results
 
-    def encode(self, texts: Sequence[str]) -> torch.Tensor:
-        """Pooled encoder vectors (for benchmarks and diagnostics)."""
-        with self._lock, torch.inference_mode():
-            return torch.cat([a["pooled"].unsqueeze(0) for a in self._analyse(list(texts), None, len(texts))])
-
     # ---------------------------------------------------------------- helpers
     def _taxonomies(self, texts: Sequence[str], taxonomy: Taxonomy | Sequence[Taxonomy] | None) -> list[Taxonomy]:
         if taxonomy is None:
@@ -147,7 +142,6 @@ class Classifier:
                     token_scores = evidence[needs_evidence.index(r)].tolist()
                 analyses[i] = {
                     "text": texts[i],
-                    "pooled": output.pooled[r].float(),
                     "sentiment": sentiment[r],
                     "emotion": emotion[r],
                     "gap": gap[r],
@@ -160,7 +154,9 @@ class Classifier:
                 progress(round(done * reported_total / len(texts)))
         return [a for a in analyses if a is not None]
 
-    def _prototype(self, taxonomy: Taxonomy) -> torch.Tensor:
+    @torch.inference_mode()
+    def prototypes(self, taxonomy: Taxonomy) -> torch.Tensor:
+        """Unit vectors of the taxonomy's topics in the topic space, encoded once per taxonomy."""
         cached = self._prototypes.get(taxonomy)
         if cached is not None:
             return cached
@@ -187,7 +183,7 @@ class Classifier:
             if not len(taxonomy):
                 result[taxonomy] = [[] for _ in analyses]
                 continue
-            logits = self.network.topics.logits(vectors, self._prototype(taxonomy))
+            logits = self.network.topics.logits(vectors, self.prototypes(taxonomy))
             result[taxonomy] = torch.sigmoid(logits).tolist()
         return result
 
@@ -224,7 +220,6 @@ class Classifier:
             emotion_scores=emotion_scores,
             flagged=is_flagged(sentiment_scores, gap_probabilities, emotion_scores, self.flag_rule),
             model_version=self.model_version,
-            gap_scores=gap_probabilities,
         )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
@@ -54,7 +54,6 @@ class Classification:
     emotion_scores: dict[str, float]
     flagged: bool
     model_version: str
-    gap_scores: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape of ``cxpulse classify-file`` output (without ``id``)."""

@@ -118,7 +118,7 @@ def time_naive(texts: list[str], config: ClassifiersConfig) -> float:
     extract = pipeline("feature-extraction", model=network.encoder, tokenizer=classifier.tokenizer, device="cpu")
     from classifiers.taxonomy import default_taxonomy
 
-    prototypes = classifier._prototype(default_taxonomy())
+    prototypes = classifier.prototypes(default_taxonomy())
 
     def pooled(text: str) -> tuple[torch.Tensor, torch.Tensor]:
         states = torch.tensor(extract(text, truncation=True, max_length=classifier.max_length)[0]).float()

@@ -24,9 +24,10 @@ demo: install  ## one full cycle on built-in demo data (SQLite, no network)
 test: install  ## run the test suite (PostgreSQL tests are mandatory when CI=true)
 	$(BIN)/python -m pytest
 
-check: install  ## lint and type-check
-	$(BIN)/ruff check cxpulse listener storage classifiers scripts tests
+check: install  ## lint, type-check and check the import layers (docs/architecture.md)
+	$(BIN)/ruff check foundation listener classifiers storage cxpulse scripts tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: install  ## run the benchmarks (minutes; see BENCHMARKS.md)
 	$(BIN)/python scripts/bench_store.py

@@ -5,7 +5,7 @@ Layout: :mod:`classifiers.encoder` finds and loads the transformer (offline),
 :mod:`classifiers.lora` holds the adapters, :mod:`classifiers.heads` one class
 per head, :mod:`classifiers.network` ties them into one module,
 :mod:`classifiers.engine` runs it fast, :mod:`classifiers.flag` is the flag
-rule, :mod:`classifiers.runner` classifies what is stored, and
+rule, and
 :mod:`classifiers.training` trains and evaluates the shipped artifacts.
 
 Names are imported lazily so that training code runs on a bare GPU machine
@@ -19,30 +19,23 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from classifiers.engine import Classifier, load_classifier
-    from classifiers.runner import classify_pending, reclassify
-    from classifiers.taxonomy import Taxonomy, default_taxonomy, taxonomy_for
-    from classifiers.types import Classification
+    from classifiers.taxonomy import Taxonomy, default_taxonomy
+    from foundation.labels import Classification
 
 __all__ = [
     "Classification",
     "Classifier",
     "Taxonomy",
-    "classify_pending",
     "default_taxonomy",
     "load_classifier",
-    "reclassify",
-    "taxonomy_for",
 ]
 
 _HOMES = {
-    "Classification": "classifiers.types",
+    "Classification": "foundation.labels",
     "Classifier": "classifiers.engine",
     "load_classifier": "classifiers.engine",
-    "classify_pending": "classifiers.runner",
-    "reclassify": "classifiers.runner",
     "Taxonomy": "classifiers.taxonomy",
     "default_taxonomy": "classifiers.taxonomy",
-    "taxonomy_for": "classifiers.taxonomy",
 }
 
 

@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from cxpulse.errors import ClassifierError
+from foundation.errors import ClassifierError
 
 __all__ = ["DEFAULT_ENCODER", "encoder_fingerprint", "load_encoder", "resolve_encoder"]
 

@@ -23,10 +23,10 @@ from classifiers.flag import is_flagged
 from classifiers.heads.evidence import spans_from_token_scores
 from classifiers.lora import merge_lora
 from classifiers.network import CxNetwork
+from classifiers.settings import ClassifiersConfig, FlagRule
 from classifiers.taxonomy import Taxonomy, default_taxonomy
-from classifiers.types import GAPS, Classification
-from cxpulse.config import ClassifiersConfig, FlagRule
-from cxpulse.errors import ClassifierError
+from foundation.errors import ClassifierError
+from foundation.labels import GAPS, Classification
 
 __all__ = ["Classifier", "load_classifier"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from cxpulse.config import FlagRule
+from classifiers.settings import FlagRule
 
 __all__ = ["is_flagged"]
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from cxpulse.config import Settings, TopicConfig
+from classifiers.settings import TopicConfig
 
-__all__ = ["Taxonomy", "default_taxonomy", "taxonomy_for"]
+__all__ = ["Taxonomy", "default_taxonomy"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,14 +43,3 @@ def default_taxonomy() -> Taxonomy:
     text = resources.files("classifiers").joinpath("taxonomy_default.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
     return Taxonomy(tuple(TopicConfig.model_validate(item) for item in data["topics"]))
-
-
-def taxonomy_for(settings: Settings, brand: str | None = None) -> Taxonomy:
-    """The taxonomy that applies to ``brand``: its own list, else ``[[topics]]``, else the default."""
-    if brand is not None:
-        for config in settings.brands:
-            if config.name == brand and config.topics:
-                return Taxonomy(tuple(config.topics))
-    if settings.topics:
-        return Taxonomy(tuple(settings.topics))
-    return default_taxonomy()

@@ -27,7 +27,7 @@ import hashlib
 import re
 import unicodedata
 
-from cxpulse.query.text import WORD_PATTERN
+from foundation.query.text import WORD_PATTERN
 
 __all__ = ["HASH_VERSION", "content_hash"]
 

@@ -9,13 +9,13 @@
   ``Retry-After`` asks when it fits the retry budget;
 - a 429 whose reset (``Retry-After`` or ``X-RateLimit-Reset``) is within
   ``rate_limit_wait`` is waited out and retried; a later one raises
-  :class:`~cxpulse.errors.RateLimited` with ``reset_at``;
+  :class:`~foundation.errors.RateLimited` with ``reset_at``;
 - :meth:`HttpClient.get_json` and a ``decode`` given to :meth:`HttpClient.post`
   retry an answer they cannot read (malformed JSON, an unexpected page) like
   a 5xx;
-- 401/403 raise :class:`~cxpulse.errors.AuthError` naming the source and the
+- 401/403 raise :class:`~foundation.errors.AuthError` naming the source and the
   option to check; persistent 5xx, timeouts, network failures and malformed
-  JSON raise :class:`~cxpulse.errors.SourceUnavailable`.
+  JSON raise :class:`~foundation.errors.SourceUnavailable`.
 
 It logs one DEBUG line per request. Neither logs nor error messages carry
 headers, and query parameters whose name looks secret (``access_token``,
@@ -39,7 +39,7 @@ from typing import Any, TypeVar, cast, overload
 
 import httpx
 
-from cxpulse.errors import AuthError, RateLimited, SourceError, SourceUnavailable
+from foundation.errors import AuthError, RateLimited, SourceError, SourceUnavailable
 from listener.retry import Retry, RetryPolicy, call_with_retry, parse_retry_after
 
 __all__ = ["DEFAULT_TIMEOUT", "USER_AGENT", "HttpClient", "rate_limit_reset", "resumes_message", "safe_url"]

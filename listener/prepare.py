@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from cxpulse.config import PipelineConfig
-from cxpulse.query import MatchDocument, matches
-from cxpulse.types import BrandQuery, Mention, StoredMention
+from foundation.mentions import BrandQuery, Mention, StoredMention
+from foundation.query import MatchDocument, matches
 from listener.dedup import content_hash
 from listener.language import LanguageDetector, default_detector
 from listener.normalize import normalize_text
+from listener.settings import PipelineConfig
 
 __all__ = ["Dropped", "MentionPreparer"]
 

@@ -6,7 +6,7 @@ exception the call raised and returns :class:`Retry` (transient: try again,
 optionally after the delay the server asked for) or ``None`` (final: raise it
 now). When the attempts or the total wait budget run out, the last exception
 is raised unchanged, so the caller maps it to a
-:class:`~cxpulse.errors.SourceError` at its boundary.
+:class:`~foundation.errors.SourceError` at its boundary.
 
 ::
 

@@ -38,9 +38,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import torch
 
 from classifiers.engine import load_classifier
+from classifiers.settings import ClassifiersConfig
 from cxpulse.cli.main import run as cxpulse
-from cxpulse.config import BrandConfig, ClassifiersConfig
-from cxpulse.types import Cursor
+from cxpulse.config import BrandConfig
+from foundation.mentions import Cursor
 from listener.sources.demo import DEMO_BRANDS, DemoOptions, DemoSource
 
 REPEATS = 3

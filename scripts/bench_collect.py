@@ -6,7 +6,7 @@ tests/listener/sources/fixtures/<source>/) are synthesised in bulk with varied
 texts, served from memory at the transport layer as the source's tests do
 (respx for httpx-based clients, responses for requests-based ones: tweepy,
 praw), and collected with
-:func:`listener.pipeline.collect_source` into a fresh temporary SQLite store:
+:func:`cxpulse.app.collect.collect_source` into a fresh temporary SQLite store:
 parse, normalize, detect language, match the brand query, dedup and store,
 cursor included. No classification. The language model is loaded once before
 timing (a collect run loads it once per process). Target: >= 2,000 mentions/s
@@ -42,10 +42,10 @@ import httpx
 import responses
 import respx
 
-from cxpulse.query import parse
-from cxpulse.types import BrandQuery
+from cxpulse.app.collect import collect_source
+from foundation.mentions import BrandQuery
+from foundation.query import parse
 from listener.language import default_detector
-from listener.pipeline import collect_source
 from listener.sources.app_store import AppStoreOptions, AppStoreSource
 from listener.sources.base import Source
 from listener.sources.bluesky import BlueskyOptions, BlueskySource
@@ -54,7 +54,7 @@ from listener.sources.file import FileOptions, FileSource
 from listener.sources.google_play import REVIEWS_URL, GooglePlayOptions, GooglePlaySource
 from listener.sources.hackernews import HackerNewsOptions, HackerNewsSource
 from listener.sources.mastodon import MastodonOptions, MastodonSource
-from listener.sources.netbase import SourceHooks
+from listener.sources.network import SourceHooks
 from listener.sources.reddit import RedditOptions, RedditSource
 from listener.sources.rss import RssOptions, RssSource
 from listener.sources.twitter import TwitterOptions, TwitterSource

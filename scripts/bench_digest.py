@@ -27,9 +27,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from cxpulse.app.digest import build_digest, render_digest
 from cxpulse.config import BrandConfig, Settings
 from cxpulse.config.digests import DigestConfig
-from cxpulse.digest import build_digest, render_digest
 from storage import Store
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

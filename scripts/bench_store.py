@@ -35,12 +35,13 @@ import psycopg
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from cxpulse.config import LoadedConfig, PipelineConfig, Settings
+from cxpulse.app.collect import collect
+from cxpulse.config import LoadedConfig, Settings
 from cxpulse.config.schema import BrandConfig, SourceConfig
-from cxpulse.query import parse
-from cxpulse.types import Cursor, StoredMention
-from listener.pipeline import collect
+from foundation.mentions import Cursor, StoredMention
+from foundation.query import parse
 from listener.prepare import MentionPreparer
+from listener.settings import PipelineConfig
 from listener.sources.demo import DEMO_BRANDS, DemoOptions, DemoSource
 from storage import SearchFilters, Store
 

@@ -33,6 +33,7 @@ from classifiers.evaluation import (
     per_class_report,
 )
 from classifiers.heads.emotion import TWEETEVAL_GROUPS
+from classifiers.settings import ClassifiersConfig, TopicConfig
 from classifiers.taxonomy import Taxonomy, default_taxonomy
 from classifiers.training.data import (
     CORPUS_DIR,
@@ -42,8 +43,7 @@ from classifiers.training.data import (
     read_reviews,
     read_tweeteval,
 )
-from classifiers.types import EMOTIONS, GAPS, SENTIMENTS, TWEETEVAL_EMOTIONS
-from cxpulse.config import ClassifiersConfig, TopicConfig
+from foundation.labels import EMOTIONS, GAPS, SENTIMENTS, TWEETEVAL_EMOTIONS
 
 
 def _table(title: str, report: dict[str, dict[str, float]]) -> None:

@@ -55,7 +55,8 @@ def _help(command: click.Command, path: list[str]) -> str:
 
 
 def config_reference() -> str:
-    from cxpulse.config import FlagRule, schema
+    from classifiers.settings import FlagRule
+    from cxpulse.config import schema
 
     lines = [
         "# Configuration reference",

@@ -1,7 +1,7 @@
 """Queries of the spike alerts: mention activity over a time range, and the alerts sent.
 
 Activity is read row by row (one row per mention and brand in the range, with
-its current classification if any) and counted by :mod:`cxpulse.alerts`:
+its current classification if any) and counted by :mod:`cxpulse.app.alerts`:
 topics are JSON lists, which SQLite and PostgreSQL unnest differently, and the
 range is a few weeks of one service's brands. Copies of a mention already
 stored (``duplicate_of_id``) are left out, as in digests.
@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import and_, false, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from cxpulse.errors import StorageError
+from foundation.errors import StorageError
 from storage.engine import WRITE_OPTION
 from storage.models import AlertEvent, Classification, MentionBrandModel, MentionModel
 from storage.store import UPGRADE_HINT, Store

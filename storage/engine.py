@@ -22,7 +22,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
 
-from cxpulse.errors import StorageError
+from foundation.errors import StorageError
 
 __all__ = ["SUPPORTED_BACKENDS", "WRITE_OPTION", "make_engine", "normalize_url"]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from cxpulse.types import Cursor
+from foundation.mentions import Cursor
 
 __all__ = [
     "CursorStatus",

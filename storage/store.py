@@ -17,9 +17,9 @@ from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 
-from cxpulse.errors import StorageError
-from cxpulse.query.ast import Node
-from cxpulse.types import Cursor, StoredMention
+from foundation.errors import StorageError
+from foundation.mentions import Cursor, StoredMention
+from foundation.query.ast import Node
 from storage import classifications, migrate, search
 from storage.classifications import (
     ClassificationSaveResult,

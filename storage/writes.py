@@ -43,8 +43,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
-from cxpulse.errors import StorageError
-from cxpulse.types import Cursor, StoredMention
+from foundation.errors import StorageError
+from foundation.mentions import Cursor, StoredMention
 from storage.models import MentionBrandModel, MentionModel, SourceCursorModel
 from storage.results import SaveResult
 from storage.search.facets import brand_token, facets_text, with_brand

@@ -6,7 +6,7 @@ from __future__ import annotations
 import torch
 
 from classifiers.heads._label import LabelHead
-from classifiers.types import EMOTIONS, TWEETEVAL_EMOTIONS
+from foundation.labels import EMOTIONS, TWEETEVAL_EMOTIONS
 
 __all__ = ["TWEETEVAL_GROUPS", "EmotionHead"]
 
@@ -20,7 +20,7 @@ TWEETEVAL_GROUPS: dict[str, tuple[str, ...]] = {
 
 
 class EmotionHead(LabelHead):
-    """Nine-way softmax over :data:`classifiers.types.EMOTIONS`."""
+    """Nine-way softmax over :data:`foundation.labels.EMOTIONS`."""
 
     labels = EMOTIONS
 

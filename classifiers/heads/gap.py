@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from classifiers.heads._label import LabelHead
-from classifiers.types import GAPS
+from foundation.labels import GAPS
 
 __all__ = ["GapHead"]
 

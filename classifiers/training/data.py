@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from classifiers.types import EMOTIONS, GAPS, SENTIMENTS, TWEETEVAL_EMOTIONS
+from foundation.labels import EMOTIONS, GAPS, SENTIMENTS, TWEETEVAL_EMOTIONS
 
 __all__ = [
     "CORPUS_DIR",

@@ -50,7 +50,7 @@ from classifiers.training.data import (
     read_cx_corpus,
     read_tweeteval,
 )
-from classifiers.types import EMOTIONS, GAPS, SENTIMENTS
+from foundation.labels import EMOTIONS, GAPS, SENTIMENTS
 
 __all__ = ["TrainSettings", "train"]
 

@@ -14,7 +14,7 @@ import click
 from rich.console import Console
 
 from cxpulse.config import LoadedConfig, load_config
-from cxpulse.errors import StorageError
+from foundation.errors import StorageError
 from storage import Store
 
 __all__ = ["AppContext", "pass_app"]

@@ -17,7 +17,7 @@ import click
 from cxpulse.cli.commands import register_commands
 from cxpulse.cli.context import AppContext
 from cxpulse.cli.logs import configure_logging
-from cxpulse.errors import CxPulseError
+from foundation.errors import CxPulseError
 
 __all__ = ["cli", "main", "run"]
 

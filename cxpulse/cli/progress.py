@@ -14,8 +14,8 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from cxpulse.app.collect import BatchProgress
 from cxpulse.cli.context import AppContext
-from listener.pipeline import BatchProgress
 
 __all__ = ["CollectProgress", "CountProgress"]
 

@@ -4,33 +4,18 @@ See ``docs/configuration.md`` for every key; the same text is the ``description`
 of each field in :mod:`cxpulse.config.schema`.
 """
 
-from cxpulse.config.classifiers import ClassifiersConfig, FlagRule, TopicConfig
 from cxpulse.config.loader import DATABASE_URL_ENV, LoadedConfig, load_config, settings_from_data
 from cxpulse.config.locate import LineLocator, format_path
-from cxpulse.config.schema import (
-    BrandConfig,
-    DatabaseConfig,
-    PipelineConfig,
-    Schedule,
-    SecretRef,
-    Settings,
-    SourceConfig,
-)
+from cxpulse.config.schema import BrandConfig, Schedule, Settings, SourceConfig
 
 __all__ = [
     "DATABASE_URL_ENV",
     "BrandConfig",
-    "ClassifiersConfig",
-    "DatabaseConfig",
-    "FlagRule",
     "LineLocator",
     "LoadedConfig",
-    "PipelineConfig",
     "Schedule",
-    "SecretRef",
     "Settings",
     "SourceConfig",
-    "TopicConfig",
     "format_path",
     "load_config",
     "settings_from_data",

@@ -11,9 +11,10 @@ import re
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from cxpulse.config.smtp import is_email_address
+from foundation.settings import SettingsModel
 
 __all__ = ["DEFAULT_SCHEDULES", "DigestConfig", "PeriodKind"]
 
@@ -29,10 +30,8 @@ DEFAULT_SCHEDULES: dict[str, str] = {
 _SUBJECT_FIELDS = {"name", "period", "brands"}
 
 
-class DigestConfig(BaseModel):
+class DigestConfig(SettingsModel):
     """``[[digests]]``: one periodic digest email."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(
         min_length=1,

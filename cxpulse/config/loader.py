@@ -19,8 +19,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from cxpulse.config.locate import KeyPath, LineLocator, format_path
-from cxpulse.config.schema import SecretRef, Settings, _PathError
-from cxpulse.errors import ConfigError, SecretMissing
+from cxpulse.config.schema import Settings, _PathError
+from foundation.errors import ConfigError, SecretMissing
+from foundation.secrets import SecretRef
 
 __all__ = ["DATABASE_URL_ENV", "LoadedConfig", "load_config", "settings_from_data"]
 

@@ -2,80 +2,39 @@
 
 The models are plain data: building them reads no file and no environment.
 :mod:`cxpulse.config.loader` reads the file, applies overrides and turns
-validation failures into :class:`~cxpulse.errors.ConfigError` messages that
+validation failures into :class:`~foundation.errors.ConfigError` messages that
 name the file, the line and the key.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from cxpulse.config.classifiers import ClassifiersConfig, TopicConfig
-from cxpulse.config.durations import parse_duration
-from cxpulse.errors import ConfigError, QueryError
-from cxpulse.query import parse, require_positive
-from cxpulse.query.ast import Node
-from cxpulse.types import BrandQuery
+from classifiers.settings import ClassifiersConfig, TopicConfig
+from cxpulse.config.digests import DigestConfig
+from cxpulse.config.service import AlertsConfig, ServiceConfig
+from cxpulse.config.smtp import SmtpConfig
+from foundation.durations import parse_duration
+from foundation.errors import ConfigError, QueryError
+from foundation.mentions import BrandQuery
+from foundation.query import parse, require_positive
+from foundation.query.ast import Node
+from foundation.settings import SettingsModel
+from listener.settings import PipelineConfig
+from storage.settings import DatabaseConfig
 
 __all__ = [
     "BrandConfig",
-    "DatabaseConfig",
-    "PipelineConfig",
     "Schedule",
-    "SecretRef",
     "Settings",
     "SourceConfig",
 ]
 
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class SecretRef(_Strict):
-    """A secret kept out of the file: ``{ env = "NAME" }`` reads environment variable NAME."""
-
-    env: Annotated[
-        str,
-        Field(
-            pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", description="Name of the environment variable that holds the secret."
-        ),
-    ]
-
-
-class DatabaseConfig(_Strict):
-    """``[database]``: where results are stored."""
-
-    url: str | SecretRef | None = Field(
-        default=None,
-        description=(
-            "SQLAlchemy URL of the results store. Default: sqlite:///cxpulse.db next to the config "
-            "file. PostgreSQL: postgresql+psycopg://user@host/db; put a URL with a password in the "
-            'environment: url = { env = "CXPULSE_DATABASE_URL" }.'
-        ),
-    )
-
-
-class PipelineConfig(_Strict):
-    """``[pipeline]``: how collected mentions are prepared before they are stored."""
-
-    max_text_chars: int = Field(
-        default=20_000,
-        ge=280,
-        le=1_000_000,
-        description="Longer mention texts are cut to this many characters (a warning is logged).",
-    )
-    detect_language: bool = Field(
-        default=True,
-        description="Detect each mention's language when the source does not say it.",
-    )
-
-
-class Schedule(_Strict):
+class Schedule(SettingsModel):
     """When a source is collected by ``cxpulse run``: ``{ every = "15m" }`` or ``{ cron = "..." }``."""
 
     every: str | None = Field(default=None, description="Interval like 30s, 15m, 2h or 1d.")
@@ -98,7 +57,7 @@ class Schedule(_Strict):
         return int(parse_duration(self.every).total_seconds())
 
 
-class BrandConfig(_Strict):
+class BrandConfig(SettingsModel):
     """``[[brands]]``: one brand to listen for."""
 
     name: str = Field(min_length=1, max_length=100, description="Brand name shown in results and digests.")
@@ -151,7 +110,7 @@ class BrandConfig(_Strict):
         )
 
 
-class SourceConfig(_Strict):
+class SourceConfig(SettingsModel):
     """``[[sources]]``: one place to collect from."""
 
     type: str = Field(description="Source type; `cxpulse sources list` shows the installed ones.")
@@ -178,12 +137,7 @@ class SourceConfig(_Strict):
         return self.name or self.type
 
 
-from cxpulse.config.digests import DigestConfig  # noqa: E402 (cxpulse.config.smtp imports SecretRef above)
-from cxpulse.config.service import AlertsConfig, ServiceConfig  # noqa: E402
-from cxpulse.config.smtp import SmtpConfig  # noqa: E402
-
-
-class Settings(_Strict):
+class Settings(SettingsModel):
     """The whole of config.toml."""
 
     database: DatabaseConfig = Field(default_factory=DatabaseConfig, description="Results store.")

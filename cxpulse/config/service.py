@@ -3,30 +3,30 @@
 Plain data like the rest of :mod:`cxpulse.config.schema`: nothing here reads
 the environment or opens a connection. The webhook URL may be an
 ``{ env = "NAME" }`` reference (a Slack webhook URL is a secret), resolved
-only when an alert is sent (:mod:`cxpulse.alerts`).
+only when an alert is sent (:mod:`cxpulse.app.alerts`).
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
-from cxpulse.config.durations import parse_duration
-from cxpulse.config.schema import SecretRef
 from cxpulse.config.smtp import is_email_address
+from foundation.durations import parse_duration
+from foundation.secrets import SecretRef
+from foundation.settings import SettingsModel
 
 __all__ = ["AlertsConfig", "ServiceConfig", "parse_duration"]
+
 
 def _duration(value: str) -> str:
     parse_duration(value)
     return value
 
 
-class ServiceConfig(BaseModel):
+class ServiceConfig(SettingsModel):
     """``[service]``: the jobs of `cxpulse run` besides collecting (sources have their own schedule)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     classify: bool = Field(default=True, description="Classify newly collected mentions in `cxpulse run`.")
     classify_every: str = Field(default="5m", description="How often new mentions are classified (30s, 5m, 1h).")
@@ -50,10 +50,8 @@ class ServiceConfig(BaseModel):
         return parse_duration(self.misfire_grace_time)
 
 
-class AlertsConfig(BaseModel):
+class AlertsConfig(SettingsModel):
     """``[alerts]``: spike alerts per brand and topic (docs/service.md explains the test)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     enabled: bool = Field(default=False, description="Check for spikes in `cxpulse run` (and allow sending).")
     check_every: str = Field(default="15m", description="How often `cxpulse run` checks for spikes.")

@@ -2,7 +2,7 @@
 
 Plain data like the rest of :mod:`cxpulse.config.schema`: nothing here opens a
 connection or reads the environment. The password is an ``{ env = "NAME" }``
-reference, resolved only when a message is sent (:mod:`cxpulse.mail`).
+reference, resolved only when a message is sent (:mod:`cxpulse.app.mail`).
 """
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from __future__ import annotations
 from email.utils import parseaddr
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from cxpulse.config.schema import SecretRef
+from foundation.secrets import SecretRef
+from foundation.settings import SettingsModel
 
 __all__ = ["DEFAULT_PORTS", "SmtpConfig", "is_email_address"]
 
@@ -32,10 +33,8 @@ def is_email_address(value: str) -> bool:
     )
 
 
-class SmtpConfig(BaseModel):
+class SmtpConfig(SettingsModel):
     """``[smtp]``: the mail server digests and alerts are sent through."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     host: str = Field(min_length=1, description="Host name of the SMTP server, e.g. smtp.example.com.")
     port: int | None = Field(

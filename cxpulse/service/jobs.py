@@ -14,8 +14,8 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
-from cxpulse.errors import CxPulseError, RateLimited
 from cxpulse.service.runtime import JobOutcome, ServiceRuntime, current
+from foundation.errors import CxPulseError, RateLimited
 
 __all__ = ["alerts_job", "classify_job", "collect_job", "digest_job"]
 
@@ -73,8 +73,8 @@ def alerts_job() -> JobOutcome:
 
 
 def _collect(runtime: ServiceRuntime, source_name: str, brand_name: str) -> str:
-    from listener.pipeline import collect_source
-    from listener.registry import build_source
+    from cxpulse.app.collect import collect_source
+    from cxpulse.app.sources import build_source
 
     settings = runtime.loaded.settings
     settings.source(source_name)  # ConfigError if it left the config
@@ -114,7 +114,7 @@ def _record_source_error(runtime: ServiceRuntime, source: str, brand: str, messa
 
 
 def _classify(runtime: ServiceRuntime) -> str:
-    from classifiers import classify_pending
+    from cxpulse.app.classify import classify_pending
 
     classifier = runtime.get_classifier()
     count = classify_pending(runtime.store, classifier, runtime.loaded, should_stop=runtime.should_stop)
@@ -123,7 +123,7 @@ def _classify(runtime: ServiceRuntime) -> str:
 
 
 def _digest(runtime: ServiceRuntime, name: str) -> str:
-    from cxpulse.digest import send_digest
+    from cxpulse.app.digest import send_digest
 
     outcome = send_digest(runtime.store, runtime.loaded, name, now=runtime.clock(), env=runtime.env)
     if not outcome.ok:
@@ -135,7 +135,7 @@ def _digest(runtime: ServiceRuntime, name: str) -> str:
 
 
 def _alerts(runtime: ServiceRuntime) -> str:
-    from cxpulse.alerts import check_alerts
+    from cxpulse.app.alerts import check_alerts
 
     result = check_alerts(runtime.store, runtime.loaded, runtime.env, now=runtime.clock())
     if result.failed:

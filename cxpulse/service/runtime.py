@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cxpulse.config import LoadedConfig
-from cxpulse.errors import CxPulseError
+from foundation.errors import CxPulseError
 from storage import Store
 
 __all__ = ["Clock", "JobOutcome", "ServiceRuntime", "current", "install", "uninstall"]

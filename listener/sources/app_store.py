@@ -29,11 +29,11 @@ from typing import Any, ClassVar
 
 from pydantic import Field, field_validator
 
-from cxpulse.errors import SourceUnavailable
-from cxpulse.types import Batch, BrandQuery, Cursor, Mention
+from foundation.errors import SourceUnavailable
+from foundation.mentions import Batch, BrandQuery, Cursor, Mention
 from listener.http import HttpClient
 from listener.sources.base import SourceOptions
-from listener.sources.netbase import NetworkOptions, NetworkSource, decode_state, encode_state
+from listener.sources.network import NetworkOptions, NetworkSource, decode_state, encode_state
 
 __all__ = ["AppStoreOptions", "AppStoreSource"]
 

@@ -18,7 +18,7 @@ from typing import ClassVar, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict
 
-from cxpulse.types import Batch, BrandQuery, Cursor
+from foundation.mentions import Batch, BrandQuery, Cursor
 
 __all__ = ["Source", "SourceOptions"]
 
@@ -59,6 +59,6 @@ class Source(Protocol):
         """Yield batches of new mentions for ``brand`` after ``cursor``.
 
         Each batch carries the cursor to store once its mentions are saved.
-        Raises :class:`cxpulse.errors.SourceError` subclasses on failure.
+        Raises :class:`foundation.errors.SourceError` subclasses on failure.
         """
         ...

@@ -32,12 +32,12 @@ from typing import Any, ClassVar
 import httpx
 from pydantic import Field, SecretStr
 
-from cxpulse.errors import AuthError, RateLimited, SourceError, SourceUnavailable
-from cxpulse.types import Batch, BrandQuery, Cursor, Mention
+from foundation.errors import AuthError, RateLimited, SourceError, SourceUnavailable
+from foundation.mentions import Batch, BrandQuery, Cursor, Mention
 from listener.http import USER_AGENT, resumes_message
 from listener.retry import Retry
 from listener.sources.base import SourceOptions
-from listener.sources.netbase import (
+from listener.sources.network import (
     NetworkOptions,
     NetworkSource,
     SourceHooks,

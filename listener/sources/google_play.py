@@ -36,11 +36,11 @@ from typing import Any, ClassVar
 import httpx
 from pydantic import Field, field_validator
 
-from cxpulse.errors import SourceError
-from cxpulse.types import Batch, BrandQuery, Cursor, Mention
+from foundation.errors import SourceError
+from foundation.mentions import Batch, BrandQuery, Cursor, Mention
 from listener.http import HttpClient
 from listener.sources.base import SourceOptions
-from listener.sources.netbase import (
+from listener.sources.network import (
     NetworkOptions,
     NetworkSource,
     decode_state,

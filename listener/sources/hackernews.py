@@ -26,12 +26,12 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
-from cxpulse.errors import SourceUnavailable
-from cxpulse.types import Batch, BrandQuery, Cursor, Mention
+from foundation.errors import SourceUnavailable
+from foundation.mentions import Batch, BrandQuery, Cursor, Mention
 from listener.http import HttpClient
 from listener.sources.base import SourceOptions
 from listener.sources.html_text import html_to_text
-from listener.sources.netbase import NetworkOptions, NetworkSource, decode_state, encode_state
+from listener.sources.network import NetworkOptions, NetworkSource, decode_state, encode_state
 from listener.sources.querytext import anchor_terms
 
 __all__ = ["HackerNewsOptions", "HackerNewsSource"]

@@ -35,12 +35,12 @@ from urllib.parse import quote
 import httpx
 from pydantic import Field, SecretStr, field_validator
 
-from cxpulse.errors import SourceError, SourceUnavailable
-from cxpulse.types import Batch, BrandQuery, Cursor, Mention
+from foundation.errors import SourceError, SourceUnavailable
+from foundation.mentions import Batch, BrandQuery, Cursor, Mention
 from listener.http import HttpClient
 from listener.sources.base import SourceOptions
 from listener.sources.html_text import html_to_text
-from listener.sources.netbase import NetworkOptions, NetworkSource, decode_state, encode_state
+from listener.sources.network import NetworkOptions, NetworkSource, decode_state, encode_state
 from listener.sources.querytext import hashtag_candidates
 
 __all__ = ["MastodonOptions", "MastodonSource"]

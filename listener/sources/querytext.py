@@ -26,8 +26,8 @@ from collections.abc import Callable
 from itertools import product
 from typing import Literal
 
-from cxpulse.errors import QueryError
-from cxpulse.query.ast import And, Node, Not, Or, Phrase, Term, TermKind
+from foundation.errors import QueryError
+from foundation.query.ast import And, Node, Not, Or, Phrase, Term, TermKind
 
 __all__ = ["Dialect", "anchor_terms", "hashtag_candidates", "positive_alternatives", "render", "split_to_fit"]
 

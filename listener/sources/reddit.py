@@ -37,13 +37,13 @@ from typing import Any, ClassVar
 import requests
 from pydantic import Field, SecretStr, field_validator
 
-from cxpulse.errors import AuthError, RateLimited, SourceError, SourceUnavailable
-from cxpulse.query.ast import Node
-from cxpulse.types import Batch, BrandQuery, Cursor, Mention
+from foundation.errors import AuthError, RateLimited, SourceError, SourceUnavailable
+from foundation.mentions import Batch, BrandQuery, Cursor, Mention
+from foundation.query.ast import Node
 from listener.http import USER_AGENT, rate_limit_reset, resumes_message
 from listener.retry import Retry, parse_retry_after
 from listener.sources.base import SourceOptions
-from listener.sources.netbase import (
+from listener.sources.network import (
     NetworkOptions,
     NetworkSource,
     call_api,

@@ -31,12 +31,12 @@ import feedparser
 import httpx
 from pydantic import Field, field_validator
 
-from cxpulse.errors import SourceError, SourceUnavailable
-from cxpulse.types import Batch, BrandQuery, Cursor, Mention
+from foundation.errors import SourceError, SourceUnavailable
+from foundation.mentions import Batch, BrandQuery, Cursor, Mention
 from listener.http import HttpClient
 from listener.sources.base import SourceOptions
 from listener.sources.html_text import html_to_text
-from listener.sources.netbase import NetworkOptions, NetworkSource, decode_state, encode_state
+from listener.sources.network import NetworkOptions, NetworkSource, decode_state, encode_state
 
 __all__ = ["RssOptions", "RssSource"]
 

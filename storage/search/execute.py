@@ -13,7 +13,7 @@ from typing import Any, Protocol, cast
 
 from sqlalchemy import ColumnElement, Connection, Select, bindparam, func, select
 
-from cxpulse.query.ast import Node
+from foundation.query.ast import Node
 from storage.models import Classification, MentionBrandModel, MentionModel
 from storage.results import HitClassification, SearchFilters, SearchHit
 from storage.search import postgres, sqlite

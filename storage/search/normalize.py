@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cxpulse.errors import QueryError
-from cxpulse.query.ast import And, Node, Not, Or, Phrase, Term
+from foundation.errors import QueryError
+from foundation.query.ast import And, Node, Not, Or, Phrase, Term
 
 __all__ = ["AllOf", "AnyOf", "Leaf", "Positive", "normalize"]
 

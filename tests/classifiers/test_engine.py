@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from classifiers import Classifier, Taxonomy, load_classifier, taxonomy_for
-from classifiers.types import EMOTIONS, GAPS, SENTIMENTS
-from cxpulse.config import ClassifiersConfig, TopicConfig, load_config
-from cxpulse.errors import ClassifierError
+from classifiers import Classifier, Taxonomy, load_classifier
+from classifiers.settings import ClassifiersConfig, TopicConfig
+from cxpulse.app.classify import taxonomy_for
+from cxpulse.config import load_config
+from foundation.errors import ClassifierError
+from foundation.labels import EMOTIONS, GAPS, SENTIMENTS
 
 
 def test_clear_complaints_are_negative_and_flagged(classifier: Classifier) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cxpulse.config import load_config
-from cxpulse.errors import ConfigError, SecretMissing
+from foundation.errors import ConfigError, SecretMissing
 
 GOOD = """\
 [database]

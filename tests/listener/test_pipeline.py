@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from cxpulse.app.collect import collect
 from cxpulse.config import LoadedConfig, settings_from_data
-from listener.pipeline import collect
 from storage import SearchFilters, Store
 
 ANCHOR = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

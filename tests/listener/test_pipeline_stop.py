@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from cxpulse.app.collect import collect_source
 from cxpulse.config import BrandConfig
-from listener.pipeline import collect_source
 from listener.sources.demo import DemoOptions, DemoSource
 from storage import SearchFilters, Store
 

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from classifiers.types import Classification
-from cxpulse.types import Cursor, StoredMention
+from foundation.labels import Classification
+from foundation.mentions import Cursor, StoredMention
 from storage import SearchFilters, Store
 from storage.models import Classification as ClassificationRow
 from storage.models import TriageEvent, TriageItem

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 from testkit.stores import MentionFactory
 
-from cxpulse.query import parse
-from cxpulse.query.ast import Phrase
-from cxpulse.types import Cursor
+from foundation.mentions import Cursor
+from foundation.query import parse
+from foundation.query.ast import Phrase
 from storage import SearchFilters, Store
 from storage.search.facets import brand_token, facet_filter, facets_text, with_brand
 

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.dialects import postgresql
 
-from cxpulse.errors import QueryError
-from cxpulse.query.ast import And, Node, Not, Or, Phrase, Term, TermKind
-from cxpulse.types import Cursor, StoredMention
+from foundation.errors import QueryError
+from foundation.mentions import Cursor, StoredMention
+from foundation.query.ast import And, Node, Not, Or, Phrase, Term, TermKind
 from storage import SearchFilters, Store
 from storage.search.normalize import normalize
 from storage.search.postgres import compile_tsquery

@@ -7,8 +7,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from cxpulse.errors import StorageError
-from cxpulse.types import Cursor
+from foundation.errors import StorageError
+from foundation.mentions import Cursor
 from storage import SearchFilters, Store
 from storage.engine import normalize_url
 from storage.migrate import head_revision

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from cxpulse.errors import QueryError
-from cxpulse.query.ast import And, Node, Not, Or, Phrase, Term, TermKind
-from cxpulse.types import Cursor, StoredMention
+from foundation.errors import QueryError
+from foundation.mentions import Cursor, StoredMention
+from foundation.query.ast import And, Node, Not, Or, Phrase, Term, TermKind
 from storage import SNIPPET_END, SNIPPET_START, SearchFilters, Store
 
 MentionFactory = Callable[..., StoredMention]
@@ -317,7 +317,7 @@ def test_an_empty_store_summarizes_to_zero(store: Store) -> None:
 
 
 def test_queries_typed_by_a_user_search_as_expected(corpus: Store) -> None:
-    parser = pytest.importorskip("cxpulse.query.parser")
+    parser = pytest.importorskip("foundation.query.parser")
     assert found(corpus, parser.parse('"customer service" -portal')) == {"a5"}
     assert found(corpus, parser.parse("refund* -globex")) == {"a1", "a2", "a5"}
     with pytest.raises(QueryError, match="add a term to search for"):

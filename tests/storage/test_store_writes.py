@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import storage.writes
-from cxpulse.errors import StorageError
-from cxpulse.query.ast import Term
-from cxpulse.types import Cursor, StoredMention
+from foundation.errors import StorageError
+from foundation.mentions import Cursor, StoredMention
+from foundation.query.ast import Term
 from storage import SaveResult, SearchFilters, Store
 
 MentionFactory = Callable[..., StoredMention]

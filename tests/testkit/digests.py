@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from cxpulse.config import LoadedConfig, load_config
-from cxpulse.types import Cursor, StoredMention
+from foundation.mentions import Cursor, StoredMention
 from storage import Store
 from storage.models import Classification, MentionModel, TriageItem
 

@@ -20,7 +20,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from cxpulse.types import StoredMention
+from foundation.mentions import StoredMention
 from storage import Store
 from storage.models import Base
 

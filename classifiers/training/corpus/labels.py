@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from classifiers.types import EMOTIONS, SENTIMENTS
+from foundation.labels import EMOTIONS, SENTIMENTS
 
 __all__ = [
     "CHANNELS",
@@ -20,7 +20,7 @@ __all__ = [
 ]
 
 GAPS = ("shortfall", "exceeded", "none")
-"""The corpus's own order (the generator draws in it); the model's order is classifiers.types.GAPS."""
+"""The corpus's own order (the generator draws in it); the model's order is foundation.labels.GAPS."""
 CHANNELS = ("tweet", "reddit", "app_review", "product_review", "support_email")
 LANGUAGES = ("en", "es", "fr", "de", "pt")
 HARD_CASES = (

@@ -30,7 +30,7 @@ def check(app: AppContext, dry_run: bool, as_json: bool) -> None:
     docs/service.md explains the statistical test. Exit code 1 when an alert
     could not be delivered (it is retried on the next check).
     """
-    from cxpulse.alerts import ALL_TOPICS, check_alerts
+    from cxpulse.app.alerts import ALL_TOPICS, check_alerts
 
     result = check_alerts(app.store(), app.config(), os.environ, now=datetime.now(UTC), dry_run=dry_run)
     rows = [

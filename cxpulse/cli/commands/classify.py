@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from classifiers.settings import ClassifiersConfig
 from cxpulse.cli.context import AppContext, pass_app
 from cxpulse.cli.output import print_json
 from cxpulse.cli.progress import CountProgress
-from cxpulse.config import ClassifiersConfig, LoadedConfig, load_config
-from cxpulse.errors import InputError
+from cxpulse.config import LoadedConfig, load_config
+from foundation.errors import InputError
 from storage import Store
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ def classify_stored(
 ) -> ClassifyReport:
     """Classify stored mentions with a progress bar: the pending ones (``model_version``
     False) or again those of a version (True: all); also used by collect and demo."""
-    from classifiers.runner import classify_pending, reclassify
+    from cxpulse.app.classify import classify_pending, reclassify
 
     engine = classifier or load_engine(app, loaded.settings.classifiers)
     version = engine.model_version
@@ -310,7 +311,7 @@ def classify_file(
     settings = loaded.settings
     if brand is not None:
         settings.brand(brand)  # unknown: an error listing the known brands
-    from classifiers.taxonomy import taxonomy_for
+    from cxpulse.app.classify import taxonomy_for
 
     taxonomy = taxonomy_for(settings, brand)
     engine = load_engine(app, settings.classifiers)

@@ -9,16 +9,16 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
+from cxpulse.app.collect import RunResult, collect_source
+from cxpulse.app.collect import collect as run_collect
 from cxpulse.cli.commands.classify import classify_stored
 from cxpulse.cli.context import AppContext, pass_app
 from cxpulse.cli.options import parse_mapping
 from cxpulse.cli.output import print_json, table
 from cxpulse.cli.progress import CollectProgress
-from cxpulse.errors import ConfigError, InputError
-from cxpulse.query.ast import Phrase
-from cxpulse.types import BrandQuery
-from listener.pipeline import RunResult, collect_source
-from listener.pipeline import collect as run_collect
+from foundation.errors import ConfigError, InputError
+from foundation.mentions import BrandQuery
+from foundation.query.ast import Phrase
 from listener.registry import source_class
 
 __all__ = ["collect", "import_file", "report_results"]

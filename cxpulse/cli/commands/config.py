@@ -9,11 +9,11 @@ from typing import Any
 import click
 from sqlalchemy.engine import make_url
 
+from cxpulse.app.sources import build_source
 from cxpulse.cli.context import AppContext, pass_app
 from cxpulse.cli.output import print_json
 from cxpulse.config import LoadedConfig
-from cxpulse.errors import ConfigError, CxPulseError
-from listener.registry import build_source
+from foundation.errors import ConfigError, CxPulseError
 
 __all__ = ["config", "effective_config"]
 

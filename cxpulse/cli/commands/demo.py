@@ -7,14 +7,14 @@ from pathlib import Path
 
 import click
 
+from cxpulse.app.collect import collect as run_collect
 from cxpulse.cli.commands.classify import classify_stored
 from cxpulse.cli.context import AppContext, pass_app
 from cxpulse.cli.output import highlight, table
 from cxpulse.cli.progress import CollectProgress
 from cxpulse.config import BrandConfig, LoadedConfig, Settings, SourceConfig
-from cxpulse.errors import ClassifierError
-from cxpulse.query import parse
-from listener.pipeline import collect as run_collect
+from foundation.errors import ClassifierError
+from foundation.query import parse
 from listener.sources.demo import DEMO_BRANDS
 from storage import HitClassification, SearchFilters, Store
 
@@ -92,7 +92,7 @@ def demo(app: AppContext, count: int, seed: int, no_classify: bool) -> None:
             [(h.created_at, h.channel, *_labels(h.classification), highlight(h.snippet)) for h in hits],
         )
     )
-    from cxpulse.digest import write_demo_digest
+    from cxpulse.app.digest import write_demo_digest
 
     digest_path = write_demo_digest(store, settings, folder / "cxpulse-demo-digest.html", model_version=version)
     app.out.print(f"weekly digest of the demo brands (last complete week): {digest_path}", markup=False)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
+from cxpulse.app.digest import PERIOD_HELP, send_digest, write_preview
 from cxpulse.cli.context import AppContext, pass_app
-from cxpulse.digest import PERIOD_HELP, send_digest, write_preview
 
 __all__ = ["digest"]
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from classifiers.types import GAPS, SENTIMENTS
 from cxpulse.cli.commands.classify import current_model_version
 from cxpulse.cli.context import AppContext, pass_app
 from cxpulse.cli.options import parse_when
 from cxpulse.cli.output import highlight, print_json, strip_marks, table
-from cxpulse.query import parse, require_positive
+from foundation.labels import GAPS, SENTIMENTS
+from foundation.query import parse, require_positive
 from storage import HitClassification, SearchFilters
 
 __all__ = ["search"]

@@ -21,7 +21,7 @@ from itertools import accumulate
 from random import Random
 from typing import Any, TypeVar
 
-from cxpulse.types import Mention
+from foundation.mentions import Mention
 from listener.sources.demo.model import TopicText
 from listener.sources.demo.style import Author, author, dress, pick
 from listener.sources.demo.world import OFFTOPIC, Profile

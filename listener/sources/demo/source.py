@@ -22,8 +22,8 @@ from typing import ClassVar
 
 from pydantic import Field, field_validator
 
-from cxpulse.errors import SourceError
-from cxpulse.types import Batch, BrandQuery, Cursor, Mention
+from foundation.errors import SourceError
+from foundation.mentions import Batch, BrandQuery, Cursor, Mention
 from listener.sources.base import SourceOptions
 from listener.sources.demo.generator import Generator
 from listener.sources.demo.world import profile_for
@@ -71,7 +71,7 @@ def encode_cursor(anchor: datetime, next_index: int) -> Cursor:
 def decode_cursor(cursor: Cursor) -> tuple[datetime, int] | None:
     """``(anchor, next)`` from a cursor; None for a start cursor.
 
-    Raises :class:`~cxpulse.errors.SourceError` when the value isn't a demo cursor.
+    Raises :class:`~foundation.errors.SourceError` when the value isn't a demo cursor.
     """
     if cursor.value is None:
         return None

@@ -2,7 +2,7 @@
 
 A reader yields :class:`Item` objects: a row (column -> value) or the reason
 the row is unusable. One bad row never stops the file; a file that cannot be
-read at all raises :class:`~cxpulse.errors.InputError`.
+read at all raises :class:`~foundation.errors.InputError`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from cxpulse.errors import InputError
+from foundation.errors import InputError
 
 __all__ = ["Item", "is_utf8", "open_csv", "read_csv", "read_jsonl"]
 

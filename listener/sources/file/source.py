@@ -15,7 +15,7 @@ Only ``text`` is required. Each row becomes one mention:
 A bad row is reported in ``Batch.rejected`` as ``<file> line <n>, column
 '<key>': <problem>; <fix>`` and the rest of the file is imported; with
 ``strict = true`` the whole file is checked first and an
-:class:`~cxpulse.errors.InputError` lists the bad rows before anything is
+:class:`~foundation.errors.InputError` lists the bad rows before anything is
 yielded. Line numbers are physical lines where the row starts.
 
 Cursor format (version 1)::
@@ -45,8 +45,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 
-from cxpulse.errors import InputError
-from cxpulse.types import Batch, BrandQuery, Cursor, Mention
+from foundation.errors import InputError
+from foundation.mentions import Batch, BrandQuery, Cursor, Mention
 from listener.sources.base import SourceOptions
 from listener.sources.file.rows import Item, is_utf8, open_csv, read_csv, read_jsonl
 from listener.sources.file.values import FIELDS, RowError, row_to_mention

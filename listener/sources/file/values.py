@@ -10,7 +10,7 @@ from datetime import UTC, datetime, tzinfo
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from cxpulse.types import Mention
+from foundation.mentions import Mention
 
 __all__ = ["FIELDS", "RowError", "content_id", "parse_datetime", "row_to_mention"]
 

@@ -10,9 +10,9 @@ import pytest
 import respx
 from webtools import FakeTime, brand, config_for, fixture_json, stored
 
-from cxpulse.errors import AuthError, RateLimited, SourceUnavailable
-from cxpulse.types import Cursor
-from listener.pipeline import collect, collect_source
+from cxpulse.app.collect import collect, collect_source
+from foundation.errors import AuthError, RateLimited, SourceUnavailable
+from foundation.mentions import Cursor
 from listener.sources.app_store import AppStoreOptions, AppStoreSource
 from storage import Store
 

@@ -14,8 +14,8 @@ import pytest
 import respx
 from webtools import NOW, FakeTime, collect_beside_demo, fixture_text, northwind
 
-from cxpulse.errors import AuthError, RateLimited, SourceUnavailable
-from listener.pipeline import collect_source
+from cxpulse.app.collect import collect_source
+from foundation.errors import AuthError, RateLimited, SourceUnavailable
 from listener.sources.bluesky import BlueskyOptions, BlueskySource
 from storage import Store
 

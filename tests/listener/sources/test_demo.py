@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pydantic import ValidationError
 
-from cxpulse.query import MatchDocument, matches, parse
-from cxpulse.types import Batch, BrandQuery, Cursor, Mention
+from foundation.mentions import Batch, BrandQuery, Cursor, Mention
+from foundation.query import MatchDocument, matches, parse
 from listener.sources.demo import DEMO_BRANDS, DemoOptions, DemoSource
 
 NOW = datetime(2026, 11, 23, 12, 34, 56, tzinfo=UTC)

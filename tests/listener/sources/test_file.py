@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from cxpulse.errors import InputError
-from cxpulse.query.ast import Term
-from cxpulse.types import Batch, BrandQuery, Cursor, Mention
+from foundation.errors import InputError
+from foundation.mentions import Batch, BrandQuery, Cursor, Mention
+from foundation.query.ast import Term
 from listener.sources.file import FileOptions, FileSource, parse_datetime
 
 BRAND = BrandQuery(name="Acme", query="acme", expression=Term("acme"))

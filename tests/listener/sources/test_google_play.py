@@ -14,9 +14,9 @@ import pytest
 import respx
 from webtools import NOW, FakeTime, collect_beside_demo, fixture_text, northwind
 
-from cxpulse.errors import RateLimited, SourceError, SourceUnavailable
-from cxpulse.types import Cursor
-from listener.pipeline import collect_source
+from cxpulse.app.collect import collect_source
+from foundation.errors import RateLimited, SourceError, SourceUnavailable
+from foundation.mentions import Cursor
 from listener.sources.google_play import REVIEWS_URL, GooglePlayOptions, GooglePlaySource
 from storage import Store
 

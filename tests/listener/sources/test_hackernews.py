@@ -10,10 +10,10 @@ import pytest
 import respx
 from webtools import NOW_EPOCH, FakeTime, brand, config_for, fixture_json, stored
 
-from cxpulse.errors import AuthError, RateLimited, SourceUnavailable
-from cxpulse.types import Cursor
+from cxpulse.app.collect import collect, collect_source
+from foundation.errors import AuthError, RateLimited, SourceUnavailable
+from foundation.mentions import Cursor
 from listener.http import USER_AGENT
-from listener.pipeline import collect, collect_source
 from listener.sources.hackernews import HackerNewsOptions, HackerNewsSource
 from storage import Store
 

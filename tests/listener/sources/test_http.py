@@ -10,7 +10,7 @@ import pytest
 import respx
 from webtools import NOW, FakeTime
 
-from cxpulse.errors import AuthError, RateLimited, SourceUnavailable
+from foundation.errors import AuthError, RateLimited, SourceUnavailable
 from listener.http import USER_AGENT, HttpClient, rate_limit_reset, safe_url
 from listener.retry import RetryPolicy
 

@@ -10,8 +10,8 @@ import pytest
 import respx
 from webtools import FakeTime, brand, config_for, fixture_json, stored
 
-from cxpulse.errors import AuthError, RateLimited, SourceError, SourceUnavailable
-from listener.pipeline import collect, collect_source
+from cxpulse.app.collect import collect, collect_source
+from foundation.errors import AuthError, RateLimited, SourceError, SourceUnavailable
 from listener.sources.mastodon import MastodonOptions, MastodonSource
 from storage import Store
 

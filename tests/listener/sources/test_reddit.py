@@ -15,8 +15,8 @@ import responses
 from responses import matchers
 from webtools import NOW, FakeTime, collect_beside_demo, fixture_text, northwind
 
-from cxpulse.errors import AuthError, RateLimited, SourceUnavailable
-from listener.pipeline import collect_source
+from cxpulse.app.collect import collect_source
+from foundation.errors import AuthError, RateLimited, SourceUnavailable
 from listener.sources.reddit import RedditOptions, RedditSource
 from storage import Store
 

@@ -10,8 +10,8 @@ import pytest
 import respx
 from webtools import FakeTime, brand, config_for, fixture_bytes, stored
 
-from cxpulse.errors import AuthError, RateLimited, SourceUnavailable
-from listener.pipeline import collect, collect_source
+from cxpulse.app.collect import collect, collect_source
+from foundation.errors import AuthError, RateLimited, SourceUnavailable
 from listener.sources.rss import RssOptions, RssSource
 from storage import Store
 

@@ -14,9 +14,9 @@ import responses
 from responses import matchers
 from webtools import NOW, FakeTime, collect_beside_demo, fixture_text, northwind
 
+from cxpulse.app.collect import collect_source
 from cxpulse.config.schema import BrandConfig
-from cxpulse.errors import AuthError, RateLimited, SourceUnavailable
-from listener.pipeline import collect_source
+from foundation.errors import AuthError, RateLimited, SourceUnavailable
 from listener.sources.twitter import TwitterOptions, TwitterSource, build_searches
 from storage import Store
 

@@ -11,11 +11,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from cxpulse.app.collect import RunResult, collect
 from cxpulse.config import LoadedConfig, settings_from_data
 from cxpulse.config.schema import BrandConfig
-from cxpulse.types import BrandQuery
-from listener.pipeline import RunResult, collect
-from listener.sources.netbase import SourceHooks
+from foundation.mentions import BrandQuery
+from listener.sources.network import SourceHooks
 from storage import SearchFilters, Store
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

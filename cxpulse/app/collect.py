@@ -1,0 +1,205 @@
+"""The ingest pipeline: fetch, prepare, store, advance the cursor.
+
+For every enabled source and every brand it serves, the pipeline asks the
+source for batches after the stored cursor, prepares each mention (see
+:mod:`listener.prepare`) and hands the batch to the store, which saves the
+mentions and the new cursor in one transaction. A crash between batches
+therefore loses nothing and stores nothing twice on the next run.
+
+One failing source (or brand) never stops the others: its error is logged,
+recorded in the store for ``cxpulse sources status``, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from cxpulse.app.sources import build_source
+from cxpulse.config import LoadedConfig
+from foundation.errors import CxPulseError, RateLimited
+from foundation.mentions import Batch, BrandQuery, StoredMention
+from listener.prepare import Dropped, MentionPreparer
+from listener.settings import PipelineConfig
+from listener.sources.base import Source
+from storage import Store
+
+__all__ = ["BatchProgress", "RunResult", "collect", "collect_source"]
+
+logger = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class RunResult:
+    """What happened for one source and one brand in one run."""
+
+    source: str
+    brand: str
+    fetched: int = 0
+    stored: int = 0
+    already_stored: int = 0
+    duplicates_linked: int = 0
+    dropped: dict[str, int] = field(default_factory=dict)
+    rejected: list[str] = field(default_factory=list)
+    error: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class BatchProgress:
+    """Sent to the progress callback after each stored batch."""
+
+    source: str
+    brand: str
+    fetched: int
+    stored: int
+
+
+ProgressCallback = Callable[[BatchProgress], None]
+
+
+def collect_source(
+    source: Source,
+    brand: BrandQuery,
+    store: Store,
+    *,
+    settings: PipelineConfig | None = None,
+    clock: Clock = _utc_now,
+    on_batch: ProgressCallback | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> RunResult:
+    """Collect everything new for one brand from one source. Raises SourceError.
+
+    ``should_stop`` is asked after each stored batch; when it returns True the
+    run ends there (the cursor of that batch is stored, so the next run resumes).
+    """
+    preparer = MentionPreparer(brand, apply_query=source.matches_query, settings=settings or PipelineConfig())
+    result = RunResult(source.name, brand.name)
+    started = time.perf_counter()
+    cursor = store.load_cursor(source.name, brand.name)
+    for batch in source.fetch(brand, cursor):
+        prepared = _prepare_batch(batch, preparer, clock(), result)
+        saved = store.save_batch(prepared, source=source.name, brand=brand.name, cursor=batch.cursor)
+        result.stored += saved.inserted
+        result.already_stored += saved.already_stored
+        result.duplicates_linked += saved.duplicates_linked
+        for line in batch.rejected:
+            logger.warning("%s: %s", source.name, line)
+        result.rejected.extend(batch.rejected)
+        if on_batch is not None:
+            on_batch(BatchProgress(source.name, brand.name, result.fetched, result.stored))
+        if should_stop is not None and should_stop():
+            logger.info("stopping %s for %s after a stored batch, as asked", source.name, brand.name)
+            break
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _prepare_batch(
+    batch: Batch, preparer: MentionPreparer, collected_at: datetime, result: RunResult
+) -> list[StoredMention]:
+    kept: dict[str, StoredMention] = {}
+    for mention in batch.mentions:
+        result.fetched += 1
+        if mention.external_id in kept:  # an API repeating an item within a page
+            continue
+        outcome = preparer.prepare(mention, collected_at)
+        if isinstance(outcome, Dropped):
+            result.dropped[outcome.value] = result.dropped.get(outcome.value, 0) + 1
+        else:
+            kept[mention.external_id] = outcome
+    return list(kept.values())
+
+
+def collect(
+    config: LoadedConfig,
+    store: Store,
+    env: Mapping[str, str],
+    *,
+    only: Iterable[str] | None = None,
+    clock: Clock = _utc_now,
+    on_batch: ProgressCallback | None = None,
+) -> list[RunResult]:
+    """Run every enabled source (or those named in ``only``) for each of its brands."""
+    settings = config.settings
+    wanted = set(only) if only is not None else None
+    if wanted is not None:
+        for name in wanted:
+            settings.source(name)  # raises ConfigError listing the configured sources
+    results: list[RunResult] = []
+    for index, entry in enumerate(settings.sources):
+        name = entry.instance_name
+        if wanted is not None and name not in wanted:
+            continue
+        if wanted is None and not entry.enabled:
+            logger.info("source %s is disabled in config; skipped", name)
+            continue
+        brands = [b.as_query() for b in settings.brands_for(entry)]
+        try:
+            source = build_source(config, index, env)
+        except CxPulseError as exc:
+            results.extend(_fail_all(store, name, brands, exc))
+            continue
+        for brand in brands:
+            results.append(_collect_one(source, brand, store, settings.pipeline, clock, on_batch))
+    return results
+
+
+def _collect_one(
+    source: Source,
+    brand: BrandQuery,
+    store: Store,
+    settings: PipelineConfig,
+    clock: Clock,
+    on_batch: ProgressCallback | None,
+) -> RunResult:
+    try:
+        result = collect_source(source, brand, store, settings=settings, clock=clock, on_batch=on_batch)
+    except RateLimited as exc:
+        reset = f" until {exc.reset_at.isoformat()}" if exc.reset_at else ""
+        return _failed(store, source.name, brand.name, f"rate limited{reset}: {exc}")
+    except CxPulseError as exc:
+        return _failed(store, source.name, brand.name, str(exc))
+    except Exception as exc:  # one broken source must not stop the others
+        logger.exception("source %s failed for brand %s with an unexpected error", source.name, brand.name)
+        return _failed(store, source.name, brand.name, f"unexpected {type(exc).__name__}: {exc}")
+    logger.info(
+        "collected %s for %s: %d fetched, %d stored, %d already stored, %d duplicates linked, "
+        "%d dropped, %d rejected in %.1fs",
+        source.name,
+        brand.name,
+        result.fetched,
+        result.stored,
+        result.already_stored,
+        result.duplicates_linked,
+        sum(result.dropped.values()),
+        len(result.rejected),
+        result.seconds,
+    )
+    return result
+
+
+def _failed(store: Store, source: str, brand: str, message: str) -> RunResult:
+    logger.error("source %s failed for brand %s: %s", source, brand, message)
+    try:
+        store.record_source_error(source, brand, message)
+    except CxPulseError:
+        logger.exception("could not record the failure of %s in the store", source)
+    return RunResult(source, brand, error=message)
+
+
+def _fail_all(store: Store, source: str, brands: list[BrandQuery], exc: CxPulseError) -> list[RunResult]:
+    return [_failed(store, source, brand.name, str(exc)) for brand in brands]

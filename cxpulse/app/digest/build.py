@@ -1,0 +1,285 @@
+"""Build a digest: the numbers, quotes and themes of one period against the one before."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection
+from sqlalchemy.exc import SQLAlchemyError
+
+from cxpulse.app.digest.highlight import quote_segments
+from cxpulse.app.digest.model import (
+    BrandDigest,
+    DayPoint,
+    Digest,
+    Emerging,
+    Metric,
+    Shortfall,
+    TopicChange,
+    VoiceShare,
+)
+from cxpulse.app.digest.phrases import emerging_phrases
+from cxpulse.config import LoadedConfig, Settings
+from cxpulse.config.digests import DigestConfig
+from foundation.errors import ConfigError, StorageError
+from foundation.periods import Period, midnight_utc, parse_period
+from storage import Store
+from storage import digests as queries
+
+__all__ = ["MAX_SHORTFALLS", "build_digest", "find_digest"]
+
+log = logging.getLogger(__name__)
+
+MAX_SHORTFALLS = 5
+MAX_TOPICS = 8
+MAX_MOVERS = 3
+MAX_EMERGING = 5
+COMPLAINT_TEXTS = 5000
+"""At most this many complaint texts per brand and period are scanned for emerging phrases."""
+PARALLEL_QUERIES = 4
+_T = TypeVar("_T")
+
+
+def find_digest(settings: Settings, name: str) -> DigestConfig:
+    """The ``[[digests]]`` entry called ``name``."""
+    for digest in settings.digests:
+        if digest.name == name:
+            return digest
+    known = ", ".join(d.name for d in settings.digests) or "none configured"
+    raise ConfigError(f"unknown digest {name!r}; digests in config: {known} (add a [[digests]] entry)")
+
+
+def build_digest(
+    store: Store,
+    config: LoadedConfig | Settings,
+    digest_name: str,
+    period: Period | str | None = None,
+    *,
+    now: datetime | None = None,
+    model_version: str | None = None,
+    max_shortfalls: int = MAX_SHORTFALLS,
+) -> Digest:
+    """Compute digest ``digest_name`` for ``period`` (default: its last complete period).
+
+    ``period`` is a :class:`Period` or a ``--period`` value such as
+    ``"last-week"``. Classifications of ``model_version`` are used (default:
+    the version of the most recent classification).
+    """
+    settings = config.settings if isinstance(config, LoadedConfig) else config
+    digest = find_digest(settings, digest_name)
+    now = now or datetime.now(UTC)
+    if not isinstance(period, Period):
+        period = parse_period(period, digest.period, digest.timezone, now)
+    previous = period.previous()
+    started = time.perf_counter()
+    with _reading(store, digest.name) as connection:
+        version = model_version or queries.latest_model_version(connection)
+    groups = [_brand_and_competitors(settings, b) for b in digest.brands]
+    everyone = sorted({name for _, group in groups for name in group})
+    bounds = [midnight_utc(day, period.zone) for day in previous.days + period.days] + [period.end_utc]
+    current, before = (period.start_utc, period.end_utc), (previous.start_utc, previous.end_utc)
+
+    # The queries are independent: run them side by side, each on its own connection
+    # (SQLite and PostgreSQL both read concurrently; sqlite3 releases the GIL while it works).
+    def run(query: Callable[..., _T], *args: Any, **kwargs: Any) -> Future[_T]:
+        def task() -> _T:
+            with _reading(store, digest.name) as connection:
+                return query(connection, *args, **kwargs)
+
+        return pool.submit(task)
+
+    with ThreadPoolExecutor(max_workers=PARALLEL_QUERIES, thread_name_prefix="digest") as pool:
+        counts = run(queries.day_counts, everyone, bounds, version)
+        topics = run(queries.topic_counts, digest.brands, previous.start_utc, *current, version)
+        flagged = run(queries.open_flagged, digest.brands, version)
+        per_brand = {
+            brand: (
+                run(queries.top_shortfalls, brand, *current, version, max_shortfalls),
+                run(queries.complaint_texts, brand, *current, version, limit=COMPLAINT_TEXTS),
+                run(queries.complaint_texts, brand, *before, version, limit=COMPLAINT_TEXTS),
+            )
+            for brand, _ in groups
+        }
+        results = [
+            _assemble(
+                brand,
+                group,
+                period,
+                previous,
+                counts.result(),
+                [row for row in topics.result() if row.brand == brand],
+                per_brand[brand][0].result(),
+                (per_brand[brand][1].result(), per_brand[brand][2].result()),
+                flagged.result().get(brand, 0),
+            )
+            for brand, group in groups
+        ]
+    log.info(
+        "built digest %s for %s (%s) in %.2f s",
+        digest.name,
+        period.label,
+        version or "no classifications",
+        time.perf_counter() - started,
+    )
+    return Digest(digest, period, previous, version, now, tuple(results))
+
+
+@contextmanager
+def _reading(store: Store, name: str) -> Iterator[Connection]:
+    try:
+        with store.engine.connect() as connection:
+            yield connection
+    except SQLAlchemyError as exc:
+        detail = " ".join(str(getattr(exc, "orig", exc) or exc).split())
+        raise StorageError(
+            f"cannot build digest {name!r}: the results store at {store.display_url} answered: {detail}; "
+            "run `cxpulse db upgrade` if the store is out of date"
+        ) from exc
+
+
+def _brand_and_competitors(settings: Settings, brand: str) -> tuple[str, list[str]]:
+    return brand, [brand, *settings.brand(brand).competitors]
+
+
+def _assemble(
+    brand: str,
+    group: Sequence[str],
+    period: Period,
+    previous: Period,
+    counts: Sequence[queries.CountRow],
+    topics: Sequence[queries.TopicRow],
+    shortfall_rows: Sequence[queries.ShortfallRow],
+    texts: tuple[list[str], list[str]],
+    open_flagged: int,
+) -> BrandDigest:
+    split = len(previous.days)
+    days = previous.days + period.days
+    per_day: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    totals: dict[tuple[str, bool], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for row in counts:
+        current = row.day >= split
+        bucket = totals[(row.brand, current)]
+        bucket["volume"] += row.mentions
+        bucket["rated"] += row.rated
+        bucket["rating_sum"] += row.rating_sum
+        bucket["open_flagged"] += row.open_flagged
+        if row.sentiment is not None:
+            bucket["classified"] += row.mentions
+            bucket[row.sentiment] += row.mentions
+            if row.expectation_gap == "shortfall":
+                bucket["shortfall"] += row.mentions
+        if row.brand == brand:
+            day = per_day[row.day]
+            day["total"] += row.mentions
+            if row.sentiment is not None:
+                day[row.sentiment] += row.mentions
+
+    def metric(name: str) -> Metric:
+        return Metric(*(_measure(totals[(brand, current)], name) for current in (True, False)))
+
+    topic_now: dict[str, int] = defaultdict(int)
+    topic_before: dict[str, int] = defaultdict(int)
+    complaints_now: dict[str, int] = defaultdict(int)
+    complaints_before: dict[str, int] = defaultdict(int)
+    for topic_row in topics:
+        (topic_now if topic_row.current else topic_before)[topic_row.topic] += topic_row.mentions
+        (complaints_now if topic_row.current else complaints_before)[topic_row.topic] += topic_row.complaints
+    changes = [TopicChange(name, topic_now[name], topic_before[name]) for name in set(topic_now) | set(topic_before)]
+    changes.sort(key=lambda tc: (-tc.current, -tc.previous, tc.topic))
+    risers = sorted((tc for tc in changes if tc.change > 0), key=lambda tc: (-tc.change, tc.topic))[:MAX_MOVERS]
+    fallers = sorted((tc for tc in changes if tc.change < 0), key=lambda tc: (tc.change, tc.topic))[:MAX_MOVERS]
+
+    emerging = [
+        Emerging(name, "topic", n, complaints_before[name])
+        for name, n in complaints_now.items()
+        if n >= 3 and (n + 1) / (complaints_before[name] + 1) >= 2.0
+    ]
+    emerging.sort(key=lambda e: (-(e.current - e.previous), e.label))
+    names = [word for name in group for word in name.split()]
+    emerging += [
+        Emerging(phrase, "phrase", n, before)
+        for phrase, n, before in emerging_phrases(texts[0], texts[1], exclude=names, limit=MAX_EMERGING)
+    ]
+
+    volumes = {(name, current): int(totals[(name, current)]["volume"]) for name in group for current in (True, False)}
+    share_of_voice: list[VoiceShare] = []
+    if len(group) > 1:
+        all_now = sum(volumes[(name, True)] for name in group)
+        all_before = sum(volumes[(name, False)] for name in group)
+        share_of_voice = [
+            VoiceShare(
+                name,
+                volumes[(name, True)],
+                Metric(
+                    volumes[(name, True)] / all_now if all_now else None,
+                    volumes[(name, False)] / all_before if all_before else None,
+                ),
+                name == brand,
+            )
+            for name in group
+        ]
+        share_of_voice.sort(key=lambda v: (-v.volume, v.brand))
+
+    shortfalls = []
+    for found in shortfall_rows:
+        segments, cut = quote_segments(found.text, found.evidence)
+        shortfalls.append(
+            Shortfall(
+                segments=segments,
+                source=found.source,
+                channel=found.channel,
+                created_at=found.created_at,
+                url=found.url,
+                author=found.author,
+                gap_score=found.gap_score,
+                evidence=tuple(found.evidence),
+                truncated=cut,
+            )
+        )
+
+    now_totals = totals[(brand, True)]
+    return BrandDigest(
+        brand=brand,
+        volume=Metric(float(volumes[(brand, True)]), float(volumes[(brand, False)])),
+        net_sentiment=metric("net_sentiment"),
+        shortfall_share=metric("shortfall_share"),
+        average_rating=metric("average_rating"),
+        ratings=int(now_totals["rated"]),
+        classified=int(now_totals["classified"]),
+        days=tuple(
+            DayPoint(
+                day,
+                per_day[i]["total"],
+                per_day[i]["positive"],
+                per_day[i]["neutral"],
+                per_day[i]["negative"],
+            )
+            for i, day in enumerate(days)
+        ),
+        topics=tuple(changes[:MAX_TOPICS]),
+        risers=tuple(risers),
+        fallers=tuple(fallers),
+        shortfalls=tuple(shortfalls),
+        emerging=tuple(emerging[:MAX_EMERGING]),
+        share_of_voice=tuple(share_of_voice),
+        open_flagged=open_flagged,
+        open_flagged_in_period=int(now_totals["open_flagged"]),
+    )
+
+
+def _measure(bucket: dict[str, float], name: str) -> float | None:
+    classified = bucket["classified"]
+    if name == "net_sentiment":
+        return (bucket["positive"] - bucket["negative"]) / classified if classified else None
+    if name == "shortfall_share":
+        return bucket["shortfall"] / classified if classified else None
+    if name == "average_rating":
+        return bucket["rating_sum"] / bucket["rated"] if bucket["rated"] else None
+    raise ValueError(name)

@@ -1,0 +1,122 @@
+"""The ``digest_runs`` ledger: each (digest, period) is claimed, then marked sent or failed.
+
+A run is *claimed* by inserting its row (the unique key on name and period
+makes a second insert fail) or by moving a failed row back to pending in one
+conditional UPDATE, so two processes never send the same period. A sent row
+is final. A pending row older than :data:`STALE_AFTER` belongs to a run
+that died mid-way and may be claimed again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from foundation.periods import Period
+from storage import Store
+from storage.engine import WRITE_OPTION
+from storage.models import DigestRun
+
+__all__ = ["STALE_AFTER", "Claim", "claim_run", "finish_run", "get_run"]
+
+STALE_AFTER = timedelta(minutes=15)
+r = DigestRun
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The outcome of trying to claim a period: ``claimed`` true means this process sends it."""
+
+    claimed: bool
+    status: str
+    """Status of the row as found: ``"new"``, ``"failed"``, ``"pending"`` or ``"sent"``."""
+    message_id: str | None
+    sent_at: datetime | None
+    recipients: tuple[str, ...]
+
+
+def _key(name: str, period: Period) -> list[ColumnElement[bool]]:
+    return [r.name == name, r.period_start == period.start_utc, r.period_end == period.end_utc]
+
+
+def get_run(store: Store, name: str, period: Period) -> DigestRun | None:
+    """The ledger row of ``name`` for ``period`` (detached), or None."""
+    with store.engine.connect() as connection:
+        row = connection.execute(select(r).where(*_key(name, period))).one_or_none()
+    if row is None:
+        return None
+    return DigestRun(**row._asdict())
+
+
+def claim_run(store: Store, name: str, period: Period, *, now: datetime, message_id: str) -> Claim:
+    """Claim ``(name, period)`` for sending, unless it was sent or another run holds it."""
+    stale = now - STALE_AFTER
+    for _attempt in range(2):
+        with store.engine.connect() as connection:
+            connection.execution_options(**{WRITE_OPTION: True})
+            with connection.begin():
+                found = connection.execute(select(r).where(*_key(name, period))).one_or_none()
+                if found is None:
+                    try:
+                        with connection.begin_nested():
+                            connection.execute(
+                                insert(r).values(
+                                    name=name,
+                                    period_start=period.start_utc,
+                                    period_end=period.end_utc,
+                                    status="pending",
+                                    message_id=message_id,
+                                    created_at=now,
+                                )
+                            )
+                    except IntegrityError:
+                        continue  # another process inserted it first: look again
+                    return Claim(True, "new", message_id, None, ())
+                recipients = tuple(found.recipients or ())
+                if found.status == "sent":
+                    return Claim(False, "sent", found.message_id, found.sent_at, recipients)
+                # Reuse the Message-ID of an earlier attempt: if the server did take that one, clients
+                # that saw it fold the retry into it instead of showing it twice.
+                reuse = found.message_id or message_id
+                claimed = connection.execute(
+                    update(r)
+                    .where(
+                        *_key(name, period),
+                        or_(r.status == "failed", and_(r.status == "pending", r.created_at < stale)),
+                    )
+                    .values(status="pending", created_at=now, message_id=reuse)
+                ).rowcount
+                return Claim(bool(claimed), found.status, reuse, None, recipients)
+    raise RuntimeError("digest run claim kept racing")  # pragma: no cover
+
+
+def finish_run(
+    store: Store,
+    name: str,
+    period: Period,
+    *,
+    status: str,
+    now: datetime,
+    message_id: str | None,
+    recipients: Sequence[str],
+    error: str | None,
+) -> None:
+    """Record the end of a claimed run: ``"sent"`` (with its time) or ``"failed"`` (with the error)."""
+    with store.engine.connect() as connection:
+        connection.execution_options(**{WRITE_OPTION: True})
+        with connection.begin():
+            connection.execute(
+                update(r)
+                .where(*_key(name, period), r.status == "pending")
+                .values(
+                    status=status,
+                    message_id=message_id,
+                    recipients=list(recipients),
+                    error=error,
+                    sent_at=now if status == "sent" else None,
+                )
+            )

@@ -16,24 +16,132 @@ texts within a batch once.
 
 from __future__ import annotations
 
+import json
 import logging
+import tempfile
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from classifiers.settings import ClassifiersConfig
 from classifiers.taxonomy import Taxonomy, default_taxonomy
 from cxpulse.config import LoadedConfig, Settings
+from foundation.clock import utc_now
+from foundation.errors import InputError
 from storage import MentionText, Store
 
 if TYPE_CHECKING:  # the engine imports torch: only the caller that loads it pays for that
     from classifiers.engine import Classifier
 
-__all__ = ["DEFAULT_BATCH_SIZE", "classify_pending", "reclassify", "taxonomy_for"]
+__all__ = [
+    "DEFAULT_BATCH_SIZE",
+    "FILE_CHUNK",
+    "ClassifyReport",
+    "FileReport",
+    "classify_file",
+    "classify_pending",
+    "classify_stored",
+    "count_lines",
+    "current_model_version",
+    "get_classifier",
+    "pending_count",
+    "reclassify",
+    "taxonomy_for",
+]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 512
 """Mentions read, classified and committed together (the engine batches further inside)."""
+
+FILE_CHUNK = 8192
+"""Lines of a ``classify-file`` input classified and written together."""
+
+
+@dataclass(frozen=True)
+class ClassifyReport:
+    """What one classification run did, for the summary line."""
+
+    model_version: str
+    classified: int
+    flagged: int
+    seconds: float
+
+    @property
+    def per_second(self) -> float:
+        return self.classified / self.seconds if self.seconds > 0 else 0.0
+
+    def line(self, what: str = "classified") -> str:
+        return (
+            f"{what} {self.classified:,} mentions with {self.model_version}: {self.flagged:,} flagged; "
+            f"{self.seconds:.1f} s, {self.per_second:,.0f} mentions/s"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "model_version": self.model_version,
+            "classified": self.classified,
+            "flagged": self.flagged,
+            "seconds": round(self.seconds, 3),
+            "mentions_per_second": round(self.per_second, 1),
+        }
+
+
+def get_classifier(config: ClassifiersConfig) -> Classifier:
+    """The classifier for ``config``, loaded once per process (:func:`classifiers.load_classifier`)."""
+    from classifiers import load_classifier
+
+    return load_classifier(config)
+
+
+def current_model_version(config: ClassifiersConfig) -> str | None:
+    """The version ``cxpulse classify`` would write, read from the heads' manifest without
+    loading the model; None when the heads cannot be read."""
+    from classifiers.artifacts import artifacts_dir, model_version, read_manifest
+
+    try:
+        manifest = read_manifest(artifacts_dir(config.artifacts))
+    except (OSError, ValueError, TypeError):
+        return None
+    return model_version(manifest, config.precision)
+
+
+def pending_count(store: Store, model_version: str, *, redo: str | bool = False) -> int:
+    """How many mentions :func:`classify_stored` would read (for a progress bar)."""
+    return store.count_to_classify(model_version, redo=redo)
+
+
+def classify_stored(
+    store: Store,
+    loaded_config: LoadedConfig,
+    classifier: Classifier,
+    *,
+    redo: str | bool = False,
+    batch_size: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ClassifyReport:
+    """Classify the pending mentions (``redo`` False), or again those a version classified
+    (a version string) or every stored mention (True); what ``cxpulse classify``,
+    ``reclassify``, ``collect --classify`` and ``demo`` run."""
+    version = classifier.model_version
+    started_at = utc_now()
+    started = time.perf_counter()
+    if redo is False:
+        done = classify_pending(store, classifier, loaded_config, batch_size=batch_size, progress=progress)
+    else:
+        done = reclassify(
+            store,
+            classifier,
+            loaded_config,
+            model_version=None if redo is True else redo,
+            batch_size=batch_size,
+            progress=progress,
+        )
+    seconds = time.perf_counter() - started
+    flagged = store.classification_summary(version, since=started_at).flagged if done else 0
+    return ClassifyReport(version, done, flagged, seconds)
 
 
 def classify_pending(
@@ -176,3 +284,114 @@ def taxonomy_for(settings: Settings, brand: str | None = None) -> Taxonomy:
     if settings.topics:
         return Taxonomy(tuple(settings.topics))
     return default_taxonomy()
+
+
+# --- classifying a file, without a store ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """What :func:`classify_file` did: the summary, and one message per skipped line."""
+
+    report: ClassifyReport
+    bad_lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Line:
+    number: int
+    data: dict[str, Any]
+
+
+def count_lines(path: Path) -> int:
+    count = 0
+    last = b"\n"
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            count += chunk.count(b"\n")
+            last = chunk[-1:]
+    return count + (0 if last == b"\n" else 1)
+
+
+def _parse(path: Path, number: int, raw: bytes) -> _Line | str | None:
+    """A line's object, an error message naming file and line, or None for a blank line."""
+    where = f"{path} line {number}"
+    try:
+        text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+    except UnicodeDecodeError:
+        return f"{where}: not UTF-8 text; save the file as UTF-8"
+    if not text.strip():
+        return None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return f"{where}: not valid JSON ({exc.msg} at column {exc.colno}); each line must be one JSON object"
+    if not isinstance(data, dict):
+        return f'{where}: a JSON {type(data).__name__}, not an object; write {{"id": ..., "text": ...}}'
+    if not isinstance(data.get("text"), str):
+        found = "no" if "text" not in data else f"a {type(data['text']).__name__} as"
+        return f'{where}: {found} "text"; each line needs a "text" string (and usually an "id")'
+    return _Line(number, data)
+
+
+def _chunks(path: Path, bad: list[str], strict: bool) -> Iterator[list[_Line]]:
+    chunk: list[_Line] = []
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            parsed = _parse(path, number, raw)
+            if parsed is None:
+                continue
+            if isinstance(parsed, str):
+                if strict:
+                    raise InputError(f"{parsed} (--strict: nothing was written)")
+                bad.append(parsed)
+                continue
+            chunk.append(parsed)
+            if len(chunk) >= FILE_CHUNK:
+                yield chunk
+                chunk = []
+    if chunk:
+        yield chunk
+
+
+def classify_file(
+    input_path: Path,
+    output_path: Path,
+    classifier: Classifier,
+    taxonomy: Taxonomy,
+    *,
+    strict: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> FileReport:
+    """Classify a JSONL file of ``{"text": ...}`` lines into ``output_path``, each input
+    line's keys followed by its labels; the output appears only when the run finishes
+    (written beside it, then renamed). Bad lines are skipped and reported, or with
+    ``strict`` raise InputError and nothing is written. ``progress`` gets the input
+    line number reached."""
+    bad: list[str] = []
+    done = flagged = 0
+    started = time.perf_counter()
+    output_path = output_path.expanduser()
+    folder = output_path.resolve().parent
+    if not folder.is_dir():
+        raise InputError(f"{output_path}: folder {folder} does not exist; create it or pick another --output")
+    handle = tempfile.NamedTemporaryFile(  # closed by the with below, removed on failure
+        "w", encoding="utf-8", dir=folder, prefix=f".{output_path.name}.", suffix=".part", delete=False
+    )
+    try:
+        with handle:
+            for chunk in _chunks(input_path, bad, strict):
+                on_step = _offset(progress, chunk[0].number - 1) if progress is not None else None
+                labels = classifier.classify([line.data["text"] for line in chunk], taxonomy, progress=on_step)
+                for line, label in zip(chunk, labels, strict=True):
+                    handle.write(json.dumps(line.data | label.as_dict(), ensure_ascii=False) + "\n")
+                    flagged += label.flagged
+                done += len(chunk)
+                if progress is not None:
+                    progress(chunk[-1].number)
+        Path(handle.name).replace(output_path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    report = ClassifyReport(classifier.model_version, done, flagged, time.perf_counter() - started)
+    return FileReport(report, tuple(bad))

@@ -1,4 +1,5 @@
-"""The ingest pipeline: fetch, prepare, store, advance the cursor.
+"""Collecting: fetch, prepare, store, advance the cursor (the use case behind
+``cxpulse collect``, ``cxpulse import``, ``cxpulse demo`` and the scheduler's collect jobs).
 
 For every enabled source and every brand it serves, the pipeline asks the
 source for batches after the stored cursor, prepares each mention (see
@@ -16,10 +17,11 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from cxpulse.app.sources import build_source
 from cxpulse.config import LoadedConfig
+from foundation.clock import Clock, utc_now
 from foundation.errors import CxPulseError, RateLimited
 from foundation.mentions import Batch, BrandQuery, StoredMention
 from listener.prepare import Dropped, MentionPreparer
@@ -27,15 +29,9 @@ from listener.settings import PipelineConfig
 from listener.sources.base import Source
 from storage import Store
 
-__all__ = ["BatchProgress", "RunResult", "collect", "collect_source"]
+__all__ = ["BatchProgress", "RunResult", "collect", "collect_named", "collect_one", "collect_source"]
 
 logger = logging.getLogger(__name__)
-
-Clock = Callable[[], datetime]
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -51,6 +47,8 @@ class RunResult:
     dropped: dict[str, int] = field(default_factory=dict)
     rejected: list[str] = field(default_factory=list)
     error: str | None = None
+    retry_at: datetime | None = None
+    """When a rate-limited source may be asked again (None: at its next scheduled run)."""
     seconds: float = 0.0
 
     @property
@@ -77,7 +75,7 @@ def collect_source(
     store: Store,
     *,
     settings: PipelineConfig | None = None,
-    clock: Clock = _utc_now,
+    clock: Clock = utc_now,
     on_batch: ProgressCallback | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> RunResult:
@@ -130,7 +128,7 @@ def collect(
     env: Mapping[str, str],
     *,
     only: Iterable[str] | None = None,
-    clock: Clock = _utc_now,
+    clock: Clock = utc_now,
     on_batch: ProgressCallback | None = None,
 ) -> list[RunResult]:
     """Run every enabled source (or those named in ``only``) for each of its brands."""
@@ -154,23 +152,58 @@ def collect(
             results.extend(_fail_all(store, name, brands, exc))
             continue
         for brand in brands:
-            results.append(_collect_one(source, brand, store, settings.pipeline, clock, on_batch))
+            results.append(
+                collect_one(source, brand, store, settings=settings.pipeline, clock=clock, on_batch=on_batch)
+            )
     return results
 
 
-def _collect_one(
+def collect_named(
+    config: LoadedConfig,
+    store: Store,
+    env: Mapping[str, str],
+    source_name: str,
+    brand_name: str,
+    *,
+    clock: Clock = utc_now,
+    should_stop: Callable[[], bool] | None = None,
+) -> RunResult:
+    """Collect one configured source for one configured brand, as a scheduled job does.
+
+    Raises ConfigError when the source or the brand is no longer in the config; any
+    other failure is recorded for ``cxpulse sources status`` and returned in the result.
+    """
+    settings = config.settings
+    settings.source(source_name)  # ConfigError listing the configured sources
+    brand = settings.brand(brand_name).as_query()
+    index = next(i for i, s in enumerate(settings.sources) if s.instance_name == source_name)
+    try:
+        source = build_source(config, index, env)
+    except CxPulseError as exc:
+        return _failed(store, source_name, brand.name, str(exc))
+    return collect_one(source, brand, store, settings=settings.pipeline, clock=clock, should_stop=should_stop)
+
+
+def collect_one(
     source: Source,
     brand: BrandQuery,
     store: Store,
-    settings: PipelineConfig,
-    clock: Clock,
-    on_batch: ProgressCallback | None,
+    *,
+    settings: PipelineConfig | None = None,
+    clock: Clock = utc_now,
+    on_batch: ProgressCallback | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> RunResult:
+    """:func:`collect_source`, but a failure is logged, recorded in the store for
+    ``cxpulse sources status`` and returned in the result instead of raised: one
+    failing source or brand never stops the others."""
     try:
-        result = collect_source(source, brand, store, settings=settings, clock=clock, on_batch=on_batch)
+        result = collect_source(
+            source, brand, store, settings=settings, clock=clock, on_batch=on_batch, should_stop=should_stop
+        )
     except RateLimited as exc:
         reset = f" until {exc.reset_at.isoformat()}" if exc.reset_at else ""
-        return _failed(store, source.name, brand.name, f"rate limited{reset}: {exc}")
+        return _failed(store, source.name, brand.name, f"rate limited{reset}: {exc}", retry_at=exc.reset_at)
     except CxPulseError as exc:
         return _failed(store, source.name, brand.name, str(exc))
     except Exception as exc:  # one broken source must not stop the others
@@ -192,13 +225,13 @@ def _collect_one(
     return result
 
 
-def _failed(store: Store, source: str, brand: str, message: str) -> RunResult:
+def _failed(store: Store, source: str, brand: str, message: str, *, retry_at: datetime | None = None) -> RunResult:
     logger.error("source %s failed for brand %s: %s", source, brand, message)
     try:
         store.record_source_error(source, brand, message)
     except CxPulseError:
         logger.exception("could not record the failure of %s in the store", source)
-    return RunResult(source, brand, error=message)
+    return RunResult(source, brand, error=message, retry_at=retry_at)
 
 
 def _fail_all(store: Store, source: str, brands: list[BrandQuery], exc: CxPulseError) -> list[RunResult]:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from cxpulse.service.runtime import JobOutcome, ServiceRuntime, current
-from foundation.errors import CxPulseError, RateLimited
+from foundation.errors import CxPulseError
 
 __all__ = ["alerts_job", "classify_job", "collect_job", "digest_job"]
 
@@ -73,44 +73,25 @@ def alerts_job() -> JobOutcome:
 
 
 def _collect(runtime: ServiceRuntime, source_name: str, brand_name: str) -> str:
-    from cxpulse.app.collect import collect_source
-    from cxpulse.app.sources import build_source
+    from cxpulse.app.collect import collect_named
 
-    settings = runtime.loaded.settings
-    settings.source(source_name)  # ConfigError if it left the config
-    index = next(i for i, s in enumerate(settings.sources) if s.instance_name == source_name)
-    brand = settings.brand(brand_name).as_query()
-    try:
-        source = build_source(runtime.loaded, index, runtime.env)
-        result = collect_source(
-            source,
-            brand,
-            runtime.store,
-            settings=settings.pipeline,
-            clock=runtime.clock,
-            should_stop=runtime.should_stop,
-        )
-    except RateLimited as exc:
-        reset = f" until {exc.reset_at.isoformat()}" if exc.reset_at else ""
-        message = f"rate limited{reset}: {exc}"
-        _record_source_error(runtime, source_name, brand_name, message)
-        raise _Failed(message, exc.reset_at) from None
-    except CxPulseError as exc:
-        _record_source_error(runtime, source_name, brand_name, str(exc))
-        raise
+    result = collect_named(
+        runtime.loaded,
+        runtime.store,
+        runtime.env,
+        source_name,
+        brand_name,
+        clock=runtime.clock,
+        should_stop=runtime.should_stop,
+    )
+    if result.error is not None:
+        raise _Failed(result.error, result.retry_at)
     stopped = " (stopped early: shutting down)" if runtime.should_stop() else ""
     return (
         f"{result.fetched} fetched, {result.stored} new, {result.already_stored} already stored, "
         f"{result.duplicates_linked} duplicates, {sum(result.dropped.values())} dropped, "
         f"{len(result.rejected)} rejected{stopped}"
     )
-
-
-def _record_source_error(runtime: ServiceRuntime, source: str, brand: str, message: str) -> None:
-    try:
-        runtime.store.record_source_error(source, brand, message)
-    except CxPulseError:
-        logger.exception("could not record the failure of %s in the store", source)
 
 
 def _classify(runtime: ServiceRuntime) -> str:

@@ -1,127 +1,28 @@
 """``cxpulse classify``, ``cxpulse reclassify`` and ``cxpulse classify-file``.
 
 The transformer is loaded only by the commands that classify (2 to 3 seconds),
-never by ``--help`` or by ``cxpulse search``.
+never by ``--help`` or by ``cxpulse search``. The work itself is
+:mod:`cxpulse.app.classify`.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import tempfile
-import time
-from collections.abc import Callable, Iterator
-from contextlib import nullcontext
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import click
 
-from classifiers.settings import ClassifiersConfig
+from cxpulse.app.classify import ClassifyReport, count_lines, taxonomy_for
+from cxpulse.app.classify import classify_file as classify_file_into
+from cxpulse.cli.classifying import classify_with_progress, load_engine
 from cxpulse.cli.context import AppContext, pass_app
 from cxpulse.cli.output import print_json
 from cxpulse.cli.progress import CountProgress
-from cxpulse.config import LoadedConfig, load_config
-from foundation.errors import InputError
-from storage import Store
+from cxpulse.config import load_config
 
-if TYPE_CHECKING:
-    from classifiers.engine import Classifier
+__all__ = ["classify", "classify_file", "reclassify"]
 
-__all__ = ["ClassifyReport", "classify", "classify_file", "classify_stored", "current_model_version", "reclassify"]
-
-FILE_CHUNK = 8192
-"""Lines of ``classify-file`` input classified and written together."""
 MAX_REPORTED_BAD_LINES = 20
-
-
-@dataclass(frozen=True)
-class ClassifyReport:
-    """What one classification run did, for the summary line."""
-
-    model_version: str
-    classified: int
-    flagged: int
-    seconds: float
-
-    @property
-    def per_second(self) -> float:
-        return self.classified / self.seconds if self.seconds > 0 else 0.0
-
-    def line(self, what: str = "classified") -> str:
-        return (
-            f"{what} {self.classified:,} mentions with {self.model_version}: {self.flagged:,} flagged; "
-            f"{self.seconds:.1f} s, {self.per_second:,.0f} mentions/s"
-        )
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "model_version": self.model_version,
-            "classified": self.classified,
-            "flagged": self.flagged,
-            "seconds": round(self.seconds, 3),
-            "mentions_per_second": round(self.per_second, 1),
-        }
-
-
-def load_engine(app: AppContext, config: ClassifiersConfig) -> Classifier:
-    """The classifier for ``config``; loaded once per process by :func:`classifiers.load_classifier`."""
-    from classifiers import load_classifier
-
-    status = app.err.status("loading the classifier...") if app.err.is_terminal else nullcontext()
-    with status:
-        return load_classifier(config)
-
-
-def current_model_version(config: ClassifiersConfig) -> str | None:
-    """The version ``cxpulse classify`` would write, read from the heads' manifest without
-    loading the model; None when the heads cannot be read."""
-    from classifiers.artifacts import artifacts_dir, model_version, read_manifest
-
-    try:
-        manifest = read_manifest(artifacts_dir(config.artifacts))
-    except (OSError, ValueError, TypeError):
-        return None
-    return model_version(manifest, config.precision)
-
-
-def classify_stored(
-    app: AppContext,
-    store: Store,
-    loaded: LoadedConfig,
-    *,
-    model_version: str | bool = False,
-    batch_size: int | None = None,
-    classifier: Classifier | None = None,
-) -> ClassifyReport:
-    """Classify stored mentions with a progress bar: the pending ones (``model_version``
-    False) or again those of a version (True: all); also used by collect and demo."""
-    from cxpulse.app.classify import classify_pending, reclassify
-
-    engine = classifier or load_engine(app, loaded.settings.classifiers)
-    version = engine.model_version
-    redo = model_version
-    total = store.count_to_classify(version, redo=redo)
-    started_at = datetime.now(UTC)
-    started = time.perf_counter()
-    label = "classifying" if redo is False else "reclassifying"
-    with CountProgress(app, label, total) as progress:
-        if redo is False:
-            done = classify_pending(store, engine, loaded, batch_size=batch_size, progress=progress)
-        else:
-            done = reclassify(
-                store,
-                engine,
-                loaded,
-                model_version=None if redo is True else redo,
-                batch_size=batch_size,
-                progress=progress,
-            )
-    seconds = time.perf_counter() - started
-    flagged = store.classification_summary(version, since=started_at).flagged if done else 0
-    return ClassifyReport(version, done, flagged, seconds)
 
 
 _BATCH_OPTION = click.option(
@@ -153,7 +54,7 @@ def classify(app: AppContext, batch_size: int | None, as_json: bool) -> None:
     """
     loaded = app.config(require_file=False)
     store = app.store()
-    report = classify_stored(app, store, loaded, batch_size=batch_size)
+    report = classify_with_progress(app, store, loaded, batch_size=batch_size)
     _print_report(app, report, as_json=as_json)
 
 
@@ -183,8 +84,8 @@ def reclassify(app: AppContext, model_version: str | None, batch_size: int | Non
     """
     loaded = app.config(require_file=False)
     store = app.store()
-    report = classify_stored(
-        app, store, loaded, model_version=model_version if model_version is not None else True, batch_size=batch_size
+    report = classify_with_progress(
+        app, store, loaded, redo=model_version if model_version is not None else True, batch_size=batch_size
     )
     _print_report(app, report, as_json=as_json, what="reclassified")
 
@@ -194,70 +95,6 @@ def _print_report(app: AppContext, report: ClassifyReport, *, as_json: bool, wha
         print_json(app.out, report.as_dict())
     else:
         app.out.print(report.line(what), markup=False)
-
-
-# --- classify-file -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Line:
-    number: int
-    data: dict[str, Any]
-
-
-def _count_lines(path: Path) -> int:
-    count = 0
-    last = b"\n"
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            count += chunk.count(b"\n")
-            last = chunk[-1:]
-    return count + (0 if last == b"\n" else 1)
-
-
-def _parse(path: Path, number: int, raw: bytes) -> _Line | str | None:
-    """A line's object, an error message naming file and line, or None for a blank line."""
-    where = f"{path} line {number}"
-    try:
-        text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-    except UnicodeDecodeError:
-        return f"{where}: not UTF-8 text; save the file as UTF-8"
-    if not text.strip():
-        return None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return f"{where}: not valid JSON ({exc.msg} at column {exc.colno}); each line must be one JSON object"
-    if not isinstance(data, dict):
-        return f'{where}: a JSON {type(data).__name__}, not an object; write {{"id": ..., "text": ...}}'
-    if not isinstance(data.get("text"), str):
-        found = "no" if "text" not in data else f"a {type(data['text']).__name__} as"
-        return f'{where}: {found} "text"; each line needs a "text" string (and usually an "id")'
-    return _Line(number, data)
-
-
-def _chunks(path: Path, bad: list[str], strict: bool) -> Iterator[list[_Line]]:
-    chunk: list[_Line] = []
-    with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            parsed = _parse(path, number, raw)
-            if parsed is None:
-                continue
-            if isinstance(parsed, str):
-                if strict:
-                    raise InputError(f"{parsed} (--strict: nothing was written)")
-                bad.append(parsed)
-                continue
-            chunk.append(parsed)
-            if len(chunk) >= FILE_CHUNK:
-                yield chunk
-                chunk = []
-    if chunk:
-        yield chunk
-
-
-def _offset(progress: Callable[[int], None], base: int) -> Callable[[int], None]:
-    return lambda n: progress(base + n)
 
 
 @click.command("classify-file")
@@ -311,38 +148,12 @@ def classify_file(
     settings = loaded.settings
     if brand is not None:
         settings.brand(brand)  # unknown: an error listing the known brands
-    from cxpulse.app.classify import taxonomy_for
-
     taxonomy = taxonomy_for(settings, brand)
     engine = load_engine(app, settings.classifiers)
-    total = _count_lines(input_path)
-    bad: list[str] = []
-    done = flagged = 0
-    started = time.perf_counter()
-    output_path = output_path.expanduser()
-    folder = output_path.resolve().parent
-    if not folder.is_dir():
-        raise InputError(f"{output_path}: folder {folder} does not exist; create it or pick another --output")
-    handle = tempfile.NamedTemporaryFile(  # closed by the with below, removed on failure
-        "w", encoding="utf-8", dir=folder, prefix=f".{output_path.name}.", suffix=".part", delete=False
-    )
-    try:
-        with handle, CountProgress(app, "classifying", total) as progress:
-            for chunk in _chunks(input_path, bad, strict):
-                labels = engine.classify(
-                    [line.data["text"] for line in chunk], taxonomy, progress=_offset(progress, chunk[0].number - 1)
-                )
-                for line, label in zip(chunk, labels, strict=True):
-                    handle.write(json.dumps(line.data | label.as_dict(), ensure_ascii=False) + "\n")
-                    flagged += label.flagged
-                done += len(chunk)
-                progress(chunk[-1].number)
-        Path(handle.name).replace(output_path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
-    report = ClassifyReport(engine.model_version, done, flagged, time.perf_counter() - started)
-    app.out.print(f"{report.line()}; wrote {output_path}", markup=False)
+    with CountProgress(app, "classifying", count_lines(input_path)) as progress:
+        result = classify_file_into(input_path, output_path, engine, taxonomy, strict=strict, progress=progress)
+    report, bad = result.report, result.bad_lines
+    app.out.print(f"{report.line()}; wrote {output_path.expanduser()}", markup=False)
     for message in bad[:MAX_REPORTED_BAD_LINES]:
         app.err.print(f"skipped: {message}", markup=False, highlight=False)
     if len(bad) > MAX_REPORTED_BAD_LINES:

@@ -7,19 +7,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import click
-from pydantic import ValidationError
 
-from cxpulse.app.collect import RunResult, collect_source
+from cxpulse.app.collect import RunResult
 from cxpulse.app.collect import collect as run_collect
-from cxpulse.cli.commands.classify import classify_stored
+from cxpulse.app.imports import DEFAULT_SOURCE_NAME
+from cxpulse.app.imports import import_file as import_file_into
+from cxpulse.cli.classifying import classify_with_progress
 from cxpulse.cli.context import AppContext, pass_app
 from cxpulse.cli.options import parse_mapping
 from cxpulse.cli.output import print_json, table
 from cxpulse.cli.progress import CollectProgress
-from foundation.errors import ConfigError, InputError
-from foundation.mentions import BrandQuery
-from foundation.query.ast import Phrase
-from listener.registry import source_class
+from foundation.errors import ConfigError
 
 __all__ = ["collect", "import_file", "report_results"]
 
@@ -59,7 +57,7 @@ def collect(app: AppContext, sources: tuple[str, ...], then_classify: bool, as_j
     store = app.store()
     with CollectProgress(app) as on_batch:
         results = run_collect(config, store, os.environ, only=sources or None, on_batch=on_batch)
-    report = classify_stored(app, store, config) if then_classify and results else None
+    report = classify_with_progress(app, store, config) if then_classify and results else None
     try:
         report_results(app, results, as_json=as_json)
     finally:
@@ -90,7 +88,7 @@ def collect(app: AppContext, sources: tuple[str, ...], then_classify: bool, as_j
 @click.option("--strict", is_flag=True, help="Reject the whole file if any row is bad (default: import the good rows).")
 @click.option(
     "--source-name",
-    default="import",
+    default=DEFAULT_SOURCE_NAME,
     show_default=True,
     help="Source name the mentions are stored under (ids are unique per source).",
 )
@@ -116,26 +114,20 @@ def import_file(
     Example:
       cxpulse import tickets.csv --brand "Northwind Air" --map text=body,id=ticket_id
     """
-    config = app.config(require_file=False)
-    settings = config.settings
-    if settings.brands:
-        brand_query = settings.brand(brand).as_query()
-    else:  # no brands configured: the name alone labels the import (file imports apply no query)
-        if not brand.strip() or len(brand) > 100:
-            raise InputError("--brand needs a name of 1 to 100 characters")
-        brand_query = BrandQuery(name=brand, query="", expression=Phrase((brand,)))
-    cls = source_class("file")
-    try:
-        options = cls.options_model.model_validate(
-            {"path": file, "format": file_format, "mapping": parse_mapping(mapping), "strict": strict}
-        )
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        raise InputError(f"{file}: {'.'.join(map(str, error['loc']))}: {error['msg']}") from None
-    source = cls(source_name, options)
+    settings = app.config(require_file=False).settings
     store = app.store()
     with CollectProgress(app) as on_batch:
-        result = collect_source(source, brand_query, store, settings=settings.pipeline, on_batch=on_batch)
+        result = import_file_into(
+            settings,
+            store,
+            file,
+            brand,
+            mapping=parse_mapping(mapping),
+            file_format=file_format,
+            strict=strict,
+            source_name=source_name,
+            on_batch=on_batch,
+        )
     report_results(app, [result], as_json=as_json)
 
 

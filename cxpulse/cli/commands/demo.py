@@ -8,30 +8,17 @@ from pathlib import Path
 import click
 
 from cxpulse.app.collect import collect as run_collect
-from cxpulse.cli.commands.classify import classify_stored
+from cxpulse.app.demo import DEMO_DIGEST_FILE, DEMO_STORE_FILE, SAMPLE_QUERY, demo_config
+from cxpulse.cli.classifying import classify_with_progress
 from cxpulse.cli.context import AppContext, pass_app
 from cxpulse.cli.output import highlight, table
 from cxpulse.cli.progress import CollectProgress
-from cxpulse.config import BrandConfig, LoadedConfig, Settings, SourceConfig
+from cxpulse.config import LoadedConfig
 from foundation.errors import ClassifierError
 from foundation.query import parse
-from listener.sources.demo import DEMO_BRANDS
 from storage import HitClassification, SearchFilters, Store
 
-__all__ = ["demo", "demo_settings"]
-
-SAMPLE_QUERY = 'refund OR "money back"'
-
-
-def demo_settings(*, seed: int = 7, count: int = 1500) -> Settings:
-    """The embedded demo configuration: the fictional demo brands and the demo source."""
-    return Settings(
-        brands=[
-            BrandConfig(name=b.name, query=b.query, competitors=list(b.competitors), languages=list(b.languages))
-            for b in DEMO_BRANDS
-        ],
-        sources=[SourceConfig(type="demo", name="demo", options={"seed": seed, "count": count})],
-    )
+__all__ = ["demo"]
 
 
 @click.command()
@@ -55,10 +42,9 @@ def demo(app: AppContext, count: int, seed: int, no_classify: bool) -> None:
     adds nothing new and classifies only what is not classified yet.
     """
     folder = (app.config_path or Path("config.toml")).expanduser().resolve().parent
-    url = app.database_url or f"sqlite:///{folder / 'cxpulse-demo.db'}"
-    settings = demo_settings(seed=seed, count=count)
-    loaded = LoadedConfig(settings, folder / "(built-in demo config)", exists=False, database_url=url)
-    store = app.open_store(url)
+    loaded = demo_config(folder, app.database_url, seed=seed, count=count)
+    settings = loaded.settings
+    store = app.open_store(loaded.database_url)
     store.upgrade()
     app.err.print(f"demo store: {store.display_url}", markup=False)
     with CollectProgress(app) as on_batch:
@@ -92,12 +78,12 @@ def demo(app: AppContext, count: int, seed: int, no_classify: bool) -> None:
             [(h.created_at, h.channel, *_labels(h.classification), highlight(h.snippet)) for h in hits],
         )
     )
-    from cxpulse.app.digest import write_demo_digest
+    from cxpulse.app.digest import write_demo_digest  # matplotlib: loaded only when used
 
-    digest_path = write_demo_digest(store, settings, folder / "cxpulse-demo-digest.html", model_version=version)
+    digest_path = write_demo_digest(store, settings, folder / DEMO_DIGEST_FILE, model_version=version)
     app.out.print(f"weekly digest of the demo brands (last complete week): {digest_path}", markup=False)
     app.out.print(
-        "next: try `cxpulse --db sqlite:///" + str(folder / "cxpulse-demo.db") + " search 'delay OR delayed' "
+        "next: try `cxpulse --db sqlite:///" + str(folder / DEMO_STORE_FILE) + " search 'delay OR delayed' "
         "--since 7d`, or copy config.toml, add your brand and sources, then `cxpulse init && cxpulse collect`.",
         markup=False,
     )
@@ -108,7 +94,7 @@ def demo(app: AppContext, count: int, seed: int, no_classify: bool) -> None:
 def _classify(app: AppContext, store: Store, loaded: LoadedConfig) -> str | None:
     """Classify what is not classified yet and print counts; the version, None if it failed."""
     try:
-        report = classify_stored(app, store, loaded)
+        report = classify_with_progress(app, store, loaded)
     except ClassifierError as exc:
         app.err.print(f"error: the demo could not classify: {exc}", markup=False)
         return None

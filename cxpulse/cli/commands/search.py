@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cxpulse.cli.commands.classify import current_model_version
+from cxpulse.app.classify import current_model_version
 from cxpulse.cli.context import AppContext, pass_app
 from cxpulse.cli.options import parse_when
 from cxpulse.cli.output import highlight, print_json, strip_marks, table

@@ -1,0 +1,40 @@
+"""The demo cycle's settings: the fictional demo brands and the seeded demo source.
+
+``cxpulse demo`` runs one full cycle on these (collect, classify, a sample search, the
+weekly digest) through the same use cases as a configured installation; no config
+file, no network.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cxpulse.config import BrandConfig, LoadedConfig, Settings, SourceConfig
+from listener.sources.demo import DEMO_BRANDS
+
+__all__ = ["DEMO_DIGEST_FILE", "DEMO_STORE_FILE", "SAMPLE_QUERY", "demo_config", "demo_settings"]
+
+SAMPLE_QUERY = 'refund OR "money back"'
+"""The query of the demo's sample search."""
+
+DEMO_STORE_FILE = "cxpulse-demo.db"
+DEMO_DIGEST_FILE = "cxpulse-demo-digest.html"
+
+
+def demo_settings(*, seed: int = 7, count: int = 1500) -> Settings:
+    """The embedded demo configuration: the fictional demo brands and the demo source."""
+    return Settings(
+        brands=[
+            BrandConfig(name=b.name, query=b.query, competitors=list(b.competitors), languages=list(b.languages))
+            for b in DEMO_BRANDS
+        ],
+        sources=[SourceConfig(type="demo", name="demo", options={"seed": seed, "count": count})],
+    )
+
+
+def demo_config(folder: Path, database_url: str | None, *, seed: int = 7, count: int = 1500) -> LoadedConfig:
+    """The demo's loaded config: :func:`demo_settings`, stored in ``database_url`` or else
+    a SQLite file ``cxpulse-demo.db`` in ``folder``."""
+    url = database_url or f"sqlite:///{folder / DEMO_STORE_FILE}"
+    settings = demo_settings(seed=seed, count=count)
+    return LoadedConfig(settings, folder / "(built-in demo config)", exists=False, database_url=url)

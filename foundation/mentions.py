@@ -1,7 +1,9 @@
 """Typed values that cross module boundaries: mentions, cursors, batches.
 
 Sources produce :class:`Mention` objects; the pipeline normalizes them into
-:class:`StoredMention` rows for the store. Raw API payloads ride along in
+:class:`StoredMention` rows for the store, which reads them back with their ids
+(``storage.MentionRow``). Each form extends the one before it, so the field list of a
+mention is written once. Raw API payloads ride along in
 ``raw`` for debugging only: no logic reads them.
 """
 
@@ -67,29 +69,19 @@ class Batch:
     """One human-readable line per input item the source had to skip."""
 
 
-@dataclass(frozen=True, slots=True)
-class StoredMention:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredMention(Mention):
     """A mention after the pipeline: normalized, matched, hashed, ready to store.
 
+    It carries every field of :class:`Mention` (``text`` normalized and possibly cut,
+    ``created_at`` in UTC) plus what the pipeline adds; the added fields are keyword-only.
     ``source`` is the source *instance* name from config (``[[sources]] name``).
     ``content_hash`` identifies the same content posted twice (a retweet, a
     copy-paste); the store links such copies to the first one it saw.
     """
 
-    source: str
-    external_id: str
-    text: str
-    created_at: datetime
     collected_at: datetime
     content_hash: str
-    url: str | None = None
-    author_handle: str | None = None
-    author_name: str | None = None
-    author_followers: int | None = None
-    language: str | None = None
-    channel: str | None = None
-    rating: float | None = None
-    raw: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)

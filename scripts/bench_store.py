@@ -19,6 +19,7 @@ cxpulse_bench (PostgreSQL) so a second run skips seeding; --fresh rebuilds them.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import os
@@ -138,16 +139,12 @@ def corpus(total: int) -> list[tuple[str, list[StoredMention]]]:
                 for mention in batch.mentions:
                     outcome = preparer.prepare(mention, ANCHOR)
                     if isinstance(outcome, StoredMention) and outcome.external_id not in rows:
-                        rows[outcome.external_id] = StoredMention(**{**_fields(outcome), "raw": None})
+                        rows[outcome.external_id] = dataclasses.replace(outcome, raw=None)
                 bar.update(task, completed=sum(len(r) for _, r in prepared) + min(len(rows), wanted))
                 if len(rows) >= wanted:
                     break
             prepared.append((brand.name, list(rows.values())[:wanted]))
     return prepared
-
-
-def _fields(mention: StoredMention) -> dict[str, object]:
-    return {name: getattr(mention, name) for name in StoredMention.__slots__}  # type: ignore[attr-defined]
 
 
 def seed(store: Store, data: list[tuple[str, list[StoredMention]]], label: str) -> float:

@@ -9,13 +9,13 @@ import click
 
 from cxpulse.app.collect import collect as run_collect
 from cxpulse.app.demo import DEMO_DIGEST_FILE, DEMO_STORE_FILE, SAMPLE_QUERY, demo_config
+from cxpulse.app.search import search_mentions
 from cxpulse.cli.classifying import classify_with_progress
 from cxpulse.cli.context import AppContext, pass_app
 from cxpulse.cli.output import highlight, table
 from cxpulse.cli.progress import CollectProgress
 from cxpulse.config import LoadedConfig
 from foundation.errors import ClassifierError
-from foundation.query import parse
 from storage import HitClassification, SearchFilters, Store
 
 __all__ = ["demo"]
@@ -68,8 +68,8 @@ def demo(app: AppContext, count: int, seed: int, no_classify: bool) -> None:
 
     version = None if no_classify else _classify(app, store, loaded)
     first = settings.brands[0].name
-    hits = store.search(
-        parse(SAMPLE_QUERY), SearchFilters(brands=(first,), include_duplicates=False, model_version=version), limit=5
+    hits = search_mentions(
+        store, SAMPLE_QUERY, SearchFilters(brands=(first,), include_duplicates=False, model_version=version), limit=5
     )
     app.out.print(
         table(

@@ -5,11 +5,11 @@ from __future__ import annotations
 import click
 
 from cxpulse.app.classify import current_model_version
+from cxpulse.app.search import search_mentions
 from cxpulse.cli.context import AppContext, pass_app
 from cxpulse.cli.options import parse_when
 from cxpulse.cli.output import highlight, print_json, strip_marks, table
 from foundation.labels import GAPS, SENTIMENTS
-from foundation.query import parse, require_positive
 from storage import HitClassification, SearchFilters
 
 __all__ = ["search"]
@@ -91,7 +91,6 @@ def search(
       cxpulse search '"checked bag" (lost OR missing) -delivered' --json
       cxpulse search --flagged --gap shortfall --topic delivery_shipping --since 7d
     """
-    node = require_positive(parse(query), query) if query.strip() else None
     filters = SearchFilters(
         brands=brands,
         sources=sources,
@@ -107,7 +106,7 @@ def search(
         model_version=current_model_version(app.config(require_file=False).settings.classifiers),
     )
     store = app.store()
-    hits = store.search(node, filters, limit=limit, offset=offset)
+    hits = search_mentions(store, query, filters, limit=limit, offset=offset)
     if as_json:
         print_json(
             app.out,

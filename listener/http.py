@@ -323,7 +323,7 @@ class HttpClient:
     def _where(self, url: httpx.URL) -> str:
         return safe_url(url, query=False)
 
-    def _classify(self, exc: BaseException) -> Retry | None:
+    def _verdict(self, exc: BaseException) -> Retry | None:
         if isinstance(exc, _Transient):
             return Retry(exc.delay)
         if isinstance(exc, httpx.UnsupportedProtocol):
@@ -336,7 +336,7 @@ class HttpClient:
         try:
             return call_with_retry(
                 call,
-                self._classify,
+                self._verdict,
                 policy=self.policy,
                 sleep=self._sleep,
                 clock=self._clock,

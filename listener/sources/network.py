@@ -30,7 +30,7 @@ from pydantic import Field
 from foundation.errors import SourceError
 from foundation.mentions import Cursor
 from listener.http import DEFAULT_TIMEOUT, HttpClient
-from listener.retry import Classifier, Retry, RetryPolicy, call_with_retry
+from listener.retry import Retry, RetryDecision, RetryPolicy, call_with_retry
 from listener.sources.base import SourceOptions
 
 __all__ = [
@@ -159,16 +159,16 @@ def rate_limit_verdict(reset_at: datetime | None, options: NetworkOptions, hooks
 
 def call_api(
     call: Callable[[], T],
-    classify: Classifier,
+    decide: RetryDecision,
     *,
     options: NetworkOptions,
     hooks: SourceHooks,
     what: str,
 ) -> T:
-    """Run one API call, retrying what ``classify`` calls transient. Raises the last failure unchanged."""
+    """Run one API call, retrying what ``decide`` calls transient. Raises the last failure unchanged."""
     return call_with_retry(
         call,
-        classify,
+        decide,
         policy=options.retry_policy(),
         sleep=hooks.sleep,
         clock=hooks.clock,

@@ -27,6 +27,7 @@ from typing import Any, ClassVar, Generic, TypeVar, cast
 import httpx
 from pydantic import Field
 
+from foundation.clock import Clock, utc_now
 from foundation.errors import SourceError
 from foundation.mentions import Cursor
 from listener.http import DEFAULT_TIMEOUT, HttpClient
@@ -48,10 +49,6 @@ O = TypeVar("O", bound="NetworkOptions")  # noqa: E741 (the options type)
 
 _RETRY_BUDGET = 120.0
 """Seconds of backoff one call may spend on transient failures (rate-limit waits come on top)."""
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class NetworkOptions(SourceOptions):
@@ -98,7 +95,7 @@ class SourceHooks:
     transport: httpx.BaseTransport | None = None
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
-    now: Callable[[], datetime] = _utc_now
+    now: Clock = utc_now
     rng: Callable[[], float] = field(default_factory=lambda: random.Random().random)
 
     def client(

@@ -39,6 +39,7 @@ from typing import Any, TypeVar, cast, overload
 
 import httpx
 
+from foundation.clock import Clock, utc_now
 from foundation.errors import AuthError, RateLimited, SourceError, SourceUnavailable
 from listener.retry import Retry, RetryPolicy, call_with_retry, parse_retry_after
 
@@ -62,10 +63,6 @@ def _version() -> str:
 USER_AGENT = f"cxpulse/{_version()} (+https://github.com/cxpulse/cxpulse; social listening)"
 
 _SECRET_PARAM = re.compile(r"token|key|secret|password|passwd|auth|sig|session|cookie", re.IGNORECASE)
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def safe_url(url: httpx.URL | str, *, query: bool = True) -> str:
@@ -141,7 +138,7 @@ class HttpClient:
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
-        now: Callable[[], datetime] = _utc_now,
+        now: Clock = utc_now,
         rng: Callable[[], float] = random.random,
     ) -> None:
         self.source = source
@@ -323,7 +320,7 @@ class HttpClient:
     def _where(self, url: httpx.URL) -> str:
         return safe_url(url, query=False)
 
-    def _classify(self, exc: BaseException) -> Retry | None:
+    def _verdict(self, exc: BaseException) -> Retry | None:
         if isinstance(exc, _Transient):
             return Retry(exc.delay)
         if isinstance(exc, httpx.UnsupportedProtocol):
@@ -336,7 +333,7 @@ class HttpClient:
         try:
             return call_with_retry(
                 call,
-                self._classify,
+                self._verdict,
                 policy=self.policy,
                 sleep=self._sleep,
                 clock=self._clock,

@@ -14,8 +14,12 @@
   one space; spaces around line breaks are dropped; at most two line breaks
   in a row (one blank line); both ends stripped;
 * Unicode NFC;
-* truncated to ``max_chars`` characters without splitting a character from
-  its combining marks, an emoji ZWJ sequence or a flag.
+* truncated to ``max_chars`` characters without splitting a grapheme cluster
+  (a character from its combining marks, an emoji ZWJ sequence or a flag): the
+  cut falls on a boundary of the ``regex`` module's ``\\X``.
+
+The removal rules are written here because no library makes this choice of
+what to drop and which joiners to keep; the cluster boundaries are ``regex``'s.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+
+import regex
 
 __all__ = ["DEFAULT_MAX_CHARS", "NormalizedText", "normalize_text"]
 
@@ -49,7 +55,9 @@ _SPACES_RE = re.compile(f"[{_SPACES}][ {_SPACES}]*| [ {_SPACES}]+")
 _AROUND_NEWLINE_RE = re.compile(" ?\n ?")
 _MANY_NEWLINES_RE = re.compile("\n{3,}")
 
-_REGIONAL_INDICATORS = range(0x1F1E6, 0x1F200)
+# Unicode extended grapheme clusters (UAX #29): a letter with its marks, an emoji
+# with its modifiers and ZWJ sequence, a flag's pair of regional indicators or tags.
+_GRAPHEME_RE = regex.compile(r"\X")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,29 +88,14 @@ def _strip_invisible(text: str) -> str:
     return "".join(parts)
 
 
-def _is_extension(ch: str) -> bool:
-    """Whether ``ch`` belongs to the grapheme before it (mark, joiner, modifier, tag)."""
-    cp = ord(ch)
-    return (
-        unicodedata.combining(ch) != 0
-        or unicodedata.category(ch) in ("Mn", "Mc", "Me")
-        or ch in "\u200c\u200d\ufe0e\ufe0f"
-        or 0x1F3FB <= cp <= 0x1F3FF  # skin tones
-        or 0xE0020 <= cp <= 0xE007F  # tags
-    )
-
-
 def _safe_cut(text: str, limit: int) -> int:
-    """The largest index <= ``limit`` that does not split a grapheme."""
-    cut = limit
-    while cut > 0 and (_is_extension(text[cut]) or text[cut - 1] == "\u200d"):
-        cut -= 1
-    # Regional indicators pair up into flags: never keep half a flag.
-    run = 0
-    while cut - run > 0 and ord(text[cut - run - 1]) in _REGIONAL_INDICATORS:
-        run += 1
-    if run % 2 == 1 and cut < len(text) and ord(text[cut]) in _REGIONAL_INDICATORS:
-        cut -= 1
+    """The largest index <= ``limit`` that ends a grapheme cluster (``regex``'s ``\\X``)."""
+    cut = 0
+    for cluster in _GRAPHEME_RE.finditer(text):
+        end: int = cluster.end()
+        if end > limit:
+            break
+        cut = end
     return cut
 
 

@@ -1,7 +1,7 @@
-"""Retrying transient failures: exponential backoff with full jitter.
+"""Retrying transient failures, on tenacity: exponential backoff with full jitter.
 
 A source wraps one network call in :func:`call_with_retry` with a
-:class:`RetryPolicy` and a *classifier*: a function that looks at the
+:class:`RetryPolicy` and a :data:`RetryDecision`: a function that looks at the
 exception the call raised and returns :class:`Retry` (transient: try again,
 optionally after the delay the server asked for) or ``None`` (final: raise it
 now). When the attempts or the total wait budget run out, the last exception
@@ -10,16 +10,28 @@ is raised unchanged, so the caller maps it to a
 
 ::
 
-    def classify(exc: BaseException) -> Retry | None:
+    def decide(exc: BaseException) -> Retry | None:
         if isinstance(exc, prawcore.ServerError):
             return Retry()
         return None
 
-    result = call_with_retry(lambda: api.search(q), classify, policy=RetryPolicy(max_attempts=3))
+    result = call_with_retry(lambda: api.search(q), decide, policy=RetryPolicy(max_attempts=3))
 
-Waits follow "full jitter" (a uniform draw between 0 and
-``min(max_delay, base_delay * 2 ** (attempt - 1))``); a delay the server gave
-(``Retry-After``) is waited exactly, as long as it fits the budget.
+The loop, the attempt limit, re-raising the last failure, the log line before
+each wait and the (injectable) sleep are tenacity's (:class:`tenacity.Retrying`).
+What is ours, because tenacity has no such thing:
+
+- one decision per failure that says both *whether* to retry and *how long* to
+  wait: a delay the server gave (``Retry-After``, a rate limit's reset) is waited
+  exactly; otherwise the wait is "full jitter", a uniform draw between 0 and
+  ``min(max_delay, base_delay * 2 ** (attempt - 1))``, as tenacity's
+  ``wait_random_exponential`` draws it but from an injectable ``rng`` (tenacity
+  draws from the global :mod:`random`, which a test cannot seed per call);
+- the total wait budget is checked against an injectable monotonic ``clock``
+  (tenacity's ``stop_before_delay`` reads :func:`time.monotonic` itself), so a
+  wait that would end after ``max_total_wait`` is not started;
+- :func:`parse_retry_after`: the ``Retry-After`` header as seconds or an HTTP date.
+
 ``sleep``, ``clock`` and ``rng`` are injectable so tests never sleep and are
 deterministic.
 """
@@ -36,7 +48,10 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TypeVar
 
-__all__ = ["Classifier", "Retry", "RetryPolicy", "call_with_retry", "parse_retry_after"]
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential
+from tenacity.stop import stop_base
+
+__all__ = ["Retry", "RetryDecision", "RetryPolicy", "call_with_retry", "parse_retry_after"]
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +60,7 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class Retry:
-    """A classifier's verdict that a failure is transient.
+    """A retry decision's verdict that a failure is transient.
 
     ``delay`` is the wait the server asked for, in seconds (``Retry-After``);
     None lets the policy's backoff choose.
@@ -54,7 +69,7 @@ class Retry:
     delay: float | None = None
 
 
-Classifier = Callable[[BaseException], Retry | None]
+RetryDecision = Callable[[BaseException], Retry | None]
 """Looks at a failure: :class:`Retry` to try again, ``None`` when it is final."""
 
 
@@ -77,15 +92,66 @@ class RetryPolicy:
         if min(self.base_delay, self.max_delay, self.max_total_wait) < 0:
             raise ValueError("delays must not be negative")
 
-    def backoff(self, attempt: int, rng: Callable[[], float] = random.random) -> float:
-        """The wait after failed attempt number ``attempt`` (1-based), with full jitter."""
-        ceiling: float = min(self.max_delay, self.base_delay * 2.0 ** min(attempt - 1, 62))
-        return rng() * ceiling
+
+class _FullJitter(wait_exponential):
+    """tenacity's ``wait_random_exponential`` (full jitter), drawing from ``rng``."""
+
+    def __init__(self, policy: RetryPolicy, rng: Callable[[], float]) -> None:
+        super().__init__(multiplier=policy.base_delay, max=policy.max_delay)
+        self._rng = rng
+
+    def __call__(self, retry_state: RetryCallState) -> float:
+        return self._rng() * super().__call__(retry_state)
+
+
+class _Decisions:
+    """One call's retry decisions: the ``retry`` and ``wait`` callbacks of :func:`call_with_retry`.
+
+    After a failure tenacity asks ``retry`` (the decision, kept here) and then
+    ``wait``, so the wait can honour the delay the decision carries.
+    """
+
+    def __init__(self, decide: RetryDecision, policy: RetryPolicy, rng: Callable[[], float]) -> None:
+        self.decide, self.policy = decide, policy
+        self.backoff = _FullJitter(policy, rng)
+        self.verdict: Retry | None = None
+
+    def transient(self, exc: BaseException) -> bool:
+        self.verdict = self.decide(exc) if isinstance(exc, Exception) else None
+        return self.verdict is not None
+
+    def wait(self, retry_state: RetryCallState) -> float:
+        if retry_state.attempt_number >= self.policy.max_attempts:
+            return 0.0  # no wait follows the last attempt: draw nothing
+        asked = self.verdict.delay if self.verdict is not None else None
+        delay = asked if asked is not None and math.isfinite(asked) else self.backoff(retry_state)
+        return max(0.0, delay)
+
+
+class _PastBudget(stop_base):
+    """tenacity's ``stop_before_delay(max_total_wait)``, on an injectable monotonic clock."""
+
+    def __init__(self, policy: RetryPolicy, clock: Callable[[], float], what: str) -> None:
+        self.policy, self.clock, self.what = policy, clock, what
+        self.deadline = clock() + policy.max_total_wait
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        delay = retry_state.upcoming_sleep
+        if self.clock() + delay <= self.deadline:
+            return False
+        log.info(
+            "%s failed (%s); not retrying: waiting %.1fs would pass the %.0fs retry budget",
+            self.what,
+            _describe(retry_state),
+            delay,
+            self.policy.max_total_wait,
+        )
+        return True
 
 
 def call_with_retry(
     call: Callable[[], T],
-    classify: Classifier,
+    decide: RetryDecision,
     *,
     policy: RetryPolicy | None = None,
     sleep: Callable[[float], None] = time.sleep,
@@ -93,47 +159,39 @@ def call_with_retry(
     rng: Callable[[], float] = random.random,
     what: str = "request",
 ) -> T:
-    """Run ``call``, retrying the failures ``classify`` calls transient.
+    """Run ``call``, retrying the failures ``decide`` calls transient.
 
     Raises the last exception once it is final, the attempts are used up, or
     the next wait would end after ``policy.max_total_wait``. ``what`` names
     the call in log lines (never put a secret in it).
     """
     policy = policy or RetryPolicy()
-    deadline = clock() + policy.max_total_wait
-    attempt = 0
-    while True:
-        attempt += 1
-        try:
-            return call()
-        except Exception as exc:
-            verdict = classify(exc)
-            if verdict is None or attempt >= policy.max_attempts:
-                raise
-            asked = verdict.delay
-            delay = asked if asked is not None and math.isfinite(asked) else policy.backoff(attempt, rng)
-            delay = max(0.0, delay)
-            if clock() + delay > deadline:
-                log.info(
-                    "%s failed (%s); not retrying: waiting %.1fs would pass the %.0fs retry budget",
-                    what,
-                    _describe(exc),
-                    delay,
-                    policy.max_total_wait,
-                )
-                raise
-            log.info(
-                "%s failed (%s); retry %d of %d in %.1fs",
-                what,
-                _describe(exc),
-                attempt,
-                policy.max_attempts - 1,
-                delay,
-            )
-            sleep(delay)
+    decisions = _Decisions(decide, policy, rng)
+
+    def before_sleep(retry_state: RetryCallState) -> None:
+        log.info(
+            "%s failed (%s); retry %d of %d in %.1fs",
+            what,
+            _describe(retry_state),
+            retry_state.attempt_number,
+            policy.max_attempts - 1,
+            retry_state.upcoming_sleep,
+        )
+
+    retrying = Retrying(
+        retry=retry_if_exception(decisions.transient),
+        wait=decisions.wait,
+        stop=stop_after_attempt(policy.max_attempts) | _PastBudget(policy, clock, what),
+        before_sleep=before_sleep,
+        sleep=sleep,
+        reraise=True,
+    )
+    return retrying(call)
 
 
-def _describe(exc: BaseException) -> str:
+def _describe(retry_state: RetryCallState) -> str:
+    """The failure of the last attempt, for log lines: its type and the first line of its message."""
+    exc = retry_state.outcome.exception() if retry_state.outcome is not None else None
     text = str(exc).splitlines()[0] if str(exc) else ""
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 

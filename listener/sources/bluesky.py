@@ -108,7 +108,7 @@ class BlueskySource(NetworkSource[BlueskyOptions]):
 
     # -- errors -------------------------------------------------------------------
 
-    def _classify(self, exc: BaseException) -> Retry | None:
+    def _verdict(self, exc: BaseException) -> Retry | None:
         from atproto_client import exceptions as ex
 
         if isinstance(exc, ex.RateLimitExceededError):
@@ -156,7 +156,7 @@ class BlueskySource(NetworkSource[BlueskyOptions]):
 
     def _call(self, call: Any, what: str) -> Any:
         try:
-            return call_api(call, self._classify, options=self.options, hooks=self.hooks, what=f"{self.name}: {what}")
+            return call_api(call, self._verdict, options=self.options, hooks=self.hooks, what=f"{self.name}: {what}")
         except Exception as exc:
             raise self._mapped(exc) from None
 

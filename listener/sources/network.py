@@ -27,10 +27,11 @@ from typing import Any, ClassVar, Generic, TypeVar, cast
 import httpx
 from pydantic import Field
 
+from foundation.clock import Clock, utc_now
 from foundation.errors import SourceError
 from foundation.mentions import Cursor
 from listener.http import DEFAULT_TIMEOUT, HttpClient
-from listener.retry import Classifier, Retry, RetryPolicy, call_with_retry
+from listener.retry import Retry, RetryDecision, RetryPolicy, call_with_retry
 from listener.sources.base import SourceOptions
 
 __all__ = [
@@ -48,10 +49,6 @@ O = TypeVar("O", bound="NetworkOptions")  # noqa: E741 (the options type)
 
 _RETRY_BUDGET = 120.0
 """Seconds of backoff one call may spend on transient failures (rate-limit waits come on top)."""
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class NetworkOptions(SourceOptions):
@@ -98,7 +95,7 @@ class SourceHooks:
     transport: httpx.BaseTransport | None = None
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
-    now: Callable[[], datetime] = _utc_now
+    now: Clock = utc_now
     rng: Callable[[], float] = field(default_factory=lambda: random.Random().random)
 
     def client(
@@ -159,16 +156,16 @@ def rate_limit_verdict(reset_at: datetime | None, options: NetworkOptions, hooks
 
 def call_api(
     call: Callable[[], T],
-    classify: Classifier,
+    decide: RetryDecision,
     *,
     options: NetworkOptions,
     hooks: SourceHooks,
     what: str,
 ) -> T:
-    """Run one API call, retrying what ``classify`` calls transient. Raises the last failure unchanged."""
+    """Run one API call, retrying what ``decide`` calls transient. Raises the last failure unchanged."""
     return call_with_retry(
         call,
-        classify,
+        decide,
         policy=options.retry_policy(),
         sleep=hooks.sleep,
         clock=hooks.clock,

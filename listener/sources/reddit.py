@@ -191,9 +191,9 @@ class RedditSource(NetworkSource[RedditOptions]):
         )
 
     def _retry_http(self, call: Callable[[], Any]) -> Any:
-        return call_api(call, self._classify_http, options=self.options, hooks=self.hooks, what=f"{self.name}: request")
+        return call_api(call, self._verdict_http, options=self.options, hooks=self.hooks, what=f"{self.name}: request")
 
-    def _classify_http(self, exc: BaseException) -> Retry | None:
+    def _verdict_http(self, exc: BaseException) -> Retry | None:
         import prawcore
 
         if isinstance(exc, _ServerBusy):
@@ -206,7 +206,7 @@ class RedditSource(NetworkSource[RedditOptions]):
                 return Retry()
         return None
 
-    def _classify_call(self, exc: BaseException) -> Retry | None:
+    def _verdict_call(self, exc: BaseException) -> Retry | None:
         import prawcore
 
         if isinstance(exc, prawcore.TooManyRequests):
@@ -323,7 +323,7 @@ class RedditSource(NetworkSource[RedditOptions]):
                 try:
                     item: Any = call_api(
                         partial(next, listing, None),
-                        self._classify_call,
+                        self._verdict_call,
                         options=self.options,
                         hooks=self.hooks,
                         what=f"{self.name}: {kind} of {where}",

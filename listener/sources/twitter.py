@@ -143,7 +143,7 @@ class TwitterSource(NetworkSource[TwitterOptions]):
 
     # -- errors -----------------------------------------------------------------
 
-    def _classify(self, exc: BaseException) -> Retry | None:
+    def _verdict(self, exc: BaseException) -> Retry | None:
         import tweepy
 
         if isinstance(exc, tweepy.TooManyRequests):
@@ -244,7 +244,7 @@ class TwitterSource(NetworkSource[TwitterOptions]):
 
             try:
                 payload = call_api(
-                    call, self._classify, options=self.options, hooks=self.hooks, what=f"{self.name}: search"
+                    call, self._verdict, options=self.options, hooks=self.hooks, what=f"{self.name}: search"
                 )
             except Exception as exc:
                 raise self._mapped(exc) from None

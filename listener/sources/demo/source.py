@@ -16,12 +16,13 @@ it needs a fresh store or a new source name.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import ClassVar
 
 from pydantic import Field, field_validator
 
+from foundation.clock import Clock, utc_now
 from foundation.errors import SourceError
 from foundation.mentions import Batch, BrandQuery, Cursor, Mention
 from listener.sources.base import SourceOptions
@@ -57,10 +58,6 @@ class DemoOptions(SourceOptions):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def encode_cursor(anchor: datetime, next_index: int) -> Cursor:
@@ -109,7 +106,7 @@ class DemoSource:
         name: str,
         options: SourceOptions,
         *,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Clock = utc_now,
     ) -> None:
         if not isinstance(options, DemoOptions):
             options = DemoOptions.model_validate(options.model_dump())

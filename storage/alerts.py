@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from foundation.errors import StorageError
 from storage.engine import WRITE_OPTION
-from storage.models import AlertEvent, Classification, MentionBrandModel, MentionModel
+from storage.models import AlertEventModel, ClassificationModel, MentionBrandModel, MentionModel
 from storage.store import UPGRADE_HINT, Store
 
 __all__ = [
@@ -33,7 +33,7 @@ __all__ = [
     "record_alert",
 ]
 
-m, mb, c, a = MentionModel, MentionBrandModel, Classification, AlertEvent
+m, mb, c, a = MentionModel, MentionBrandModel, ClassificationModel, AlertEventModel
 
 
 @dataclass(frozen=True, slots=True)

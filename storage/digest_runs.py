@@ -19,12 +19,12 @@ from sqlalchemy.exc import IntegrityError
 from foundation.periods import Period
 from storage import Store
 from storage.engine import WRITE_OPTION
-from storage.models import DigestRun
+from storage.models import DigestRunModel
 
 __all__ = ["STALE_AFTER", "Claim", "claim_run", "finish_run", "get_run"]
 
 STALE_AFTER = timedelta(minutes=15)
-r = DigestRun
+r = DigestRunModel
 
 
 @dataclass(frozen=True)
@@ -43,13 +43,13 @@ def _key(name: str, period: Period) -> list[ColumnElement[bool]]:
     return [r.name == name, r.period_start == period.start_utc, r.period_end == period.end_utc]
 
 
-def get_run(store: Store, name: str, period: Period) -> DigestRun | None:
+def get_run(store: Store, name: str, period: Period) -> DigestRunModel | None:
     """The ledger row of ``name`` for ``period`` (detached), or None."""
     with store.engine.connect() as connection:
         row = connection.execute(select(r).where(*_key(name, period))).one_or_none()
     if row is None:
         return None
-    return DigestRun(**row._asdict())
+    return DigestRunModel(**row._asdict())
 
 
 def claim_run(store: Store, name: str, period: Period, *, now: datetime, message_id: str) -> Claim:

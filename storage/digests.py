@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, case, false, func, or_, select, true
 
-from storage.models import Classification, MentionBrandModel, MentionModel, TriageItem
+from storage.models import ClassificationModel, MentionBrandModel, MentionModel, TriageItemModel
 
 __all__ = [
     "CountRow",
@@ -32,7 +32,7 @@ __all__ = [
     "topic_counts",
 ]
 
-m, mb, c, t = MentionModel, MentionBrandModel, Classification, TriageItem
+m, mb, c, t = MentionModel, MentionBrandModel, ClassificationModel, TriageItemModel
 
 
 @dataclass(frozen=True)

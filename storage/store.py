@@ -8,7 +8,7 @@ says what to do; :class:`QueryError` from a search query passes through.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +17,7 @@ from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 
+from foundation.clock import Clock, utc_now
 from foundation.errors import StorageError
 from foundation.mentions import Cursor, StoredMention
 from foundation.query.ast import Node
@@ -49,10 +50,6 @@ URL_SETTINGS = "[database] url in config.toml, --db or CXPULSE_DATABASE_URL"
 """What a user should do about a store that is not migrated (named once, for the CLI to match)."""
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class Store:
     """The results store: mentions, their brands, cursors, and search over them.
 
@@ -61,13 +58,13 @@ class Store:
     fixed one).
     """
 
-    def __init__(self, engine: Engine, *, url: str, clock: Callable[[], datetime] = _utcnow) -> None:
+    def __init__(self, engine: Engine, *, url: str, clock: Clock = utc_now) -> None:
         self._engine = engine
         self._url = url
         self._clock = clock
 
     @classmethod
-    def open(cls, url: str, *, clock: Callable[[], datetime] = _utcnow) -> Store:
+    def open(cls, url: str, *, clock: Clock = utc_now) -> Store:
         """Prepare a store for ``url`` (SQLite or PostgreSQL); connects lazily, migrates nothing."""
         return cls(make_engine(url), url=url, clock=clock)
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal
 
 from cxpulse.app.alerts.detect import ALL_TOPICS, Detection, Spike, detect, windows_for
 from cxpulse.app.alerts.notify import build_email, compose, post_webhook
 from cxpulse.app.mail import Mailer
 from cxpulse.config import LoadedConfig
+from foundation.clock import utc_now
 from foundation.errors import DeliveryError
 from storage import Store
 from storage.alerts import (
@@ -92,7 +93,7 @@ def check_alerts(
     alerts are disabled (unless dry run) or have nowhere to go.
     """
     settings = loaded.settings.alerts
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     brands = _brands(loaded)
     mailer, webhook = (None, None) if dry_run else _channels(loaded, env)
     windows = windows_for(now, settings)

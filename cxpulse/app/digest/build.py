@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection
@@ -28,6 +28,7 @@ from cxpulse.app.digest.model import (
 from cxpulse.app.digest.phrases import emerging_phrases
 from cxpulse.config import LoadedConfig, Settings
 from cxpulse.config.digests import DigestConfig
+from foundation.clock import utc_now
 from foundation.errors import ConfigError, StorageError
 from foundation.periods import Period, midnight_utc, parse_period
 from storage import Store
@@ -74,7 +75,7 @@ def build_digest(
     """
     settings = config.settings if isinstance(config, LoadedConfig) else config
     digest = find_digest(settings, digest_name)
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     if not isinstance(period, Period):
         period = parse_period(period, digest.period, digest.timezone, now)
     previous = period.previous()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from email.utils import make_msgid
 from typing import Literal
 
@@ -16,6 +16,7 @@ from cxpulse.app.digest.message import build_message, message_domain
 from cxpulse.app.digest.render import render_digest
 from cxpulse.app.mail import Mailer
 from cxpulse.config import LoadedConfig
+from foundation.clock import utc_now
 from foundation.errors import CxPulseError, StorageError
 from foundation.periods import Period, parse_period
 from storage import Store
@@ -68,7 +69,7 @@ def send_digest(
     :class:`~foundation.errors.ConfigError` before anything is recorded.
     """
     digest = find_digest(loaded_config.settings, digest_name)
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     if not isinstance(period, Period):
         period = parse_period(period, digest.period, digest.timezone, now)
     mailer = mailer or Mailer.from_config(loaded_config, env)

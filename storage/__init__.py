@@ -15,6 +15,7 @@ the same tests run on SQLite and PostgreSQL.
 from __future__ import annotations
 
 from storage.classifications import ClassificationSaveResult, ClassificationSummary, MentionText
+from storage.engine import display_url
 from storage.results import (
     SNIPPET_END,
     SNIPPET_START,
@@ -42,4 +43,5 @@ __all__ = [
     "SearchHit",
     "Store",
     "StoreSummary",
+    "display_url",
 ]

@@ -15,6 +15,7 @@ the same tests run on SQLite and PostgreSQL.
 from __future__ import annotations
 
 from storage.classifications import ClassificationSaveResult, ClassificationSummary, MentionText
+from storage.connections import UPGRADE_HINT
 from storage.engine import display_url
 from storage.results import (
     SNIPPET_END,
@@ -32,6 +33,7 @@ from storage.store import Store
 __all__ = [
     "SNIPPET_END",
     "SNIPPET_START",
+    "UPGRADE_HINT",
     "ClassificationSaveResult",
     "ClassificationSummary",
     "CursorStatus",

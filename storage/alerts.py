@@ -25,7 +25,6 @@ __all__ = [
     "QuotedMention",
     "activity",
     "last_sent_alert",
-    "latest_model_version",
     "quoted_mentions",
     "record_alert",
 ]
@@ -74,14 +73,6 @@ class AlertRecord:
     status: str
     channels: Sequence[str]
     error: str | None = None
-
-
-def latest_model_version(store: Store) -> str | None:
-    """The model version of the most recent classification (None: nothing classified yet)."""
-    stmt = select(c.model_version).order_by(c.classified_at.desc(), c.id.desc()).limit(1)
-    with reading(store.engine, "read the model version") as connection:
-        value = connection.execute(stmt).scalar()
-    return None if value is None else str(value)
 
 
 def activity(

@@ -57,6 +57,7 @@ __all__ = [
     "MentionText",
     "copy_to_duplicates",
     "count_mentions",
+    "latest_model_version",
     "mentions_page",
     "save_classifications",
     "summarize",
@@ -326,6 +327,14 @@ def count_mentions(connection: Connection, model_version: str, *, redo: str | bo
     """How many mentions :func:`mentions_page` would return in all."""
     stmt = select(func.count()).select_from(MentionModel).where(*_selection(model_version, redo))
     return int(connection.execute(stmt).scalar_one())
+
+
+def latest_model_version(connection: Connection) -> str | None:
+    """The model version of the most recent classification (None: nothing classified yet)."""
+    c = ClassificationModel
+    stmt = select(c.model_version).order_by(c.classified_at.desc(), c.id.desc()).limit(1)
+    value = connection.execute(stmt).scalar()
+    return None if value is None else str(value)
 
 
 def summarize(connection: Connection, model_version: str, *, since: datetime | None = None) -> ClassificationSummary:

@@ -281,6 +281,11 @@ class Store:
         with reading(self._engine, "count mentions to classify") as connection:
             return classifications.count_mentions(connection, model_version, redo=redo)
 
+    def latest_model_version(self) -> str | None:
+        """The model version of the most recent classification (None: nothing classified yet)."""
+        with reading(self._engine, "read the model version") as connection:
+            return classifications.latest_model_version(connection)
+
     def classification_summary(self, model_version: str, *, since: datetime | None = None) -> ClassificationSummary:
         """Counts by sentiment, gap and emotion, and flagged, for ``model_version``."""
         with reading(self._engine, "summarize classifications") as connection:

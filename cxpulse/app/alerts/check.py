@@ -26,7 +26,6 @@ from storage.alerts import (
     AlertRecord,
     activity,
     last_sent_alert,
-    latest_model_version,
     quoted_mentions,
     record_alert,
 )
@@ -97,7 +96,7 @@ def check_alerts(
     brands = _brands(loaded)
     mailer, webhook = (None, None) if dry_run else _channels(loaded, env)
     windows = windows_for(now, settings)
-    version = latest_model_version(store)
+    version = store.latest_model_version()
     detection = detect(activity(store, brands, windows.earliest, windows.end, version), windows, settings)
     results: list[AlertResult] = []
     for spike in detection.spikes:

@@ -66,6 +66,11 @@ class Store:
 
     @property
     def engine(self) -> Engine:
+        """The SQLAlchemy engine, for the query modules of ``storage``, scripts and tests.
+
+        The application layer never needs it: it calls the Store's methods and
+        the functions of ``storage.alerts``, ``storage.digests`` and ``storage.digest_runs``.
+        """
         return self._engine
 
     @property

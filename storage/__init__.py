@@ -15,6 +15,8 @@ the same tests run on SQLite and PostgreSQL.
 from __future__ import annotations
 
 from storage.classifications import ClassificationSaveResult, ClassificationSummary, MentionText
+from storage.connections import UPGRADE_HINT
+from storage.engine import display_url
 from storage.results import (
     SNIPPET_END,
     SNIPPET_START,
@@ -31,6 +33,7 @@ from storage.store import Store
 __all__ = [
     "SNIPPET_END",
     "SNIPPET_START",
+    "UPGRADE_HINT",
     "ClassificationSaveResult",
     "ClassificationSummary",
     "CursorStatus",
@@ -42,4 +45,5 @@ __all__ = [
     "SearchHit",
     "Store",
     "StoreSummary",
+    "display_url",
 ]

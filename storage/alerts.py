@@ -9,18 +9,15 @@ stored (``duplicate_of_id``) are left out, as in digests.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, false, insert, select
-from sqlalchemy.exc import SQLAlchemyError
 
-from foundation.errors import StorageError
-from storage.engine import WRITE_OPTION
-from storage.models import AlertEvent, Classification, MentionBrandModel, MentionModel
-from storage.store import UPGRADE_HINT, Store
+from storage.connections import reading, writing
+from storage.models import AlertEventModel, ClassificationModel, MentionBrandModel, MentionModel
+from storage.store import Store
 
 __all__ = [
     "Activity",
@@ -28,12 +25,11 @@ __all__ = [
     "QuotedMention",
     "activity",
     "last_sent_alert",
-    "latest_model_version",
     "quoted_mentions",
     "record_alert",
 ]
 
-m, mb, c, a = MentionModel, MentionBrandModel, Classification, AlertEvent
+m, mb, c, a = MentionModel, MentionBrandModel, ClassificationModel, AlertEventModel
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,26 +75,6 @@ class AlertRecord:
     error: str | None = None
 
 
-@contextmanager
-def _errors(store: Store, action: str) -> Iterator[None]:
-    try:
-        yield
-    except SQLAlchemyError as exc:
-        detail = " ".join(str(getattr(exc, "orig", exc)).split())
-        raise StorageError(
-            f"cannot {action} in the results store at {store.display_url}: {detail}; if a table is missing, "
-            f"{UPGRADE_HINT}"
-        ) from exc
-
-
-def latest_model_version(store: Store) -> str | None:
-    """The model version of the most recent classification (None: nothing classified yet)."""
-    stmt = select(c.model_version).order_by(c.classified_at.desc(), c.id.desc()).limit(1)
-    with _errors(store, "read the model version"), store.engine.connect() as connection:
-        value = connection.execute(stmt).scalar()
-    return None if value is None else str(value)
-
-
 def activity(
     store: Store, brands: Sequence[str], start: datetime, end: datetime, model_version: str | None
 ) -> list[Activity]:
@@ -116,7 +92,7 @@ def activity(
             m.duplicate_of_id.is_(None),
         )
     )
-    with _errors(store, "read mention activity"), store.engine.connect() as connection:
+    with reading(store.engine, "read mention activity") as connection:
         rows = connection.execute(stmt).all()
     return [Activity(int(row.id), row.brand, row.created_at, row.sentiment, tuple(row.topics or ())) for row in rows]
 
@@ -132,7 +108,7 @@ def quoted_mentions(store: Store, ids: Sequence[int], model_version: str | None)
         .outerjoin(c, joined)
         .where(m.id.in_(list(ids)))
     )
-    with _errors(store, "read mentions"), store.engine.connect() as connection:
+    with reading(store.engine, "read mentions") as connection:
         found = {row.id: row for row in connection.execute(stmt)}
     return [
         QuotedMention(r.id, r.source, r.text, r.url, r.created_at, r.author_handle, r.sentiment)
@@ -148,7 +124,7 @@ def last_sent_alert(store: Store, brand: str, topic: str, kind: str) -> datetime
         .order_by(a.detected_at.desc())
         .limit(1)
     )
-    with _errors(store, "read the alerts sent"), store.engine.connect() as connection:
+    with reading(store.engine, "read the alerts sent") as connection:
         value: datetime | None = connection.execute(stmt).scalar()
     return value
 
@@ -170,7 +146,5 @@ def record_alert(store: Store, record: AlertRecord) -> None:
         "channels": list(record.channels),
         "error": record.error,
     }
-    with _errors(store, "record an alert"), store.engine.connect() as connection:
-        connection.execution_options(**{WRITE_OPTION: True})
-        with connection.begin():
-            connection.execute(insert(a).values(**values))
+    with writing(store.engine, "record an alert") as connection:
+        connection.execute(insert(a).values(**values))

@@ -46,7 +46,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.orm import aliased
 
-from storage.models import Classification, MentionBrandModel, MentionModel, TriageEvent, TriageItem
+from storage.models import ClassificationModel, MentionBrandModel, MentionModel, TriageEventModel, TriageItemModel
 from storage.search.execute import brands_of
 
 __all__ = [
@@ -57,6 +57,7 @@ __all__ = [
     "MentionText",
     "copy_to_duplicates",
     "count_mentions",
+    "latest_model_version",
     "mentions_page",
     "save_classifications",
     "summarize",
@@ -180,7 +181,7 @@ def save_classifications(
     if not items:
         return ClassificationSaveResult(saved=0)
     rows = list({(mid, value.model_version): _row(mid, value, now) for mid, value in items}.values())
-    c = Classification
+    c = ClassificationModel
     stmt = _insert(connection, c)
     stmt = stmt.on_conflict_do_update(
         index_elements=[c.mention_id, c.model_version],
@@ -225,7 +226,7 @@ def copy_to_duplicates(
     what it had). Without: every copyable duplicate that has no classification
     for the version yet while its original has one (catching up after earlier runs).
     """
-    c, dup = Classification, aliased(MentionModel, name="dup")
+    c, dup = ClassificationModel, aliased(MentionModel, name="dup")
     chosen = (
         select(
             dup.id,
@@ -240,7 +241,7 @@ def copy_to_duplicates(
             return 0
         chosen = chosen.where(dup.duplicate_of_id.in_(bindparam("original_ids", list(original_ids), expanding=True)))
     else:
-        mine = aliased(Classification, name="mine")
+        mine = aliased(ClassificationModel, name="mine")
         chosen = chosen.where(~exists().where(mine.mention_id == dup.id, mine.model_version == model_version))
     stmt = _insert(connection, c).from_select(["mention_id", "model_version", *_VALUE_COLUMNS], chosen)
     stmt = stmt.on_conflict_do_update(
@@ -254,7 +255,7 @@ def _open_triage(connection: Connection, mention_ids: Sequence[int], *, now: dat
     """Open a triage item for each of ``mention_ids`` that is no duplicate and has none."""
     if not mention_ids:
         return 0
-    m, t = MentionModel, TriageItem
+    m, t = MentionModel, TriageItemModel
     chosen = select(m.id, literal("open", String()), literal(now, t.updated_at.type)).where(
         m.id.in_(bindparam("flagged_ids", list(mention_ids), expanding=True)),
         m.duplicate_of_id.is_(None),
@@ -268,7 +269,7 @@ def _open_triage(connection: Connection, mention_ids: Sequence[int], *, now: dat
     opened = [row[0] for row in connection.execute(stmt)]
     if opened:
         connection.execute(
-            _insert(connection, TriageEvent),
+            _insert(connection, TriageEventModel),
             [
                 {
                     "mention_id": mention_id,
@@ -292,7 +293,7 @@ def _selection(model_version: str, redo: str | bool) -> list[ColumnElement[bool]
     ``redo`` True: every mention. ``redo`` a version: mentions classified by it.
     Copyable duplicates are never selected (they get copies, see the module doc).
     """
-    m, c = MentionModel, Classification
+    m, c = MentionModel, ClassificationModel
     conditions: list[ColumnElement[bool]] = [~_copyable(m)]
     if redo is False:
         conditions.append(~exists().where(c.mention_id == m.id, c.model_version == model_version))
@@ -328,9 +329,17 @@ def count_mentions(connection: Connection, model_version: str, *, redo: str | bo
     return int(connection.execute(stmt).scalar_one())
 
 
+def latest_model_version(connection: Connection) -> str | None:
+    """The model version of the most recent classification (None: nothing classified yet)."""
+    c = ClassificationModel
+    stmt = select(c.model_version).order_by(c.classified_at.desc(), c.id.desc()).limit(1)
+    value = connection.execute(stmt).scalar()
+    return None if value is None else str(value)
+
+
 def summarize(connection: Connection, model_version: str, *, since: datetime | None = None) -> ClassificationSummary:
     """Counts for ``model_version``; ``since`` keeps classifications made at or after it."""
-    c = Classification
+    c = ClassificationModel
     where: list[ColumnElement[bool]] = [c.model_version == model_version]
     if since is not None:
         where.append(c.classified_at >= since)

@@ -6,7 +6,8 @@ primary key and the classification by ``(mention_id, model_version)``, and
 returns counts, never rows, except the few quoted shortfalls and the texts
 of complaints scanned for emerging phrases. Copies of a mention stored
 under another id (``duplicate_of_id`` set) are not counted again.
-Works the same on SQLite and PostgreSQL.
+Works the same on SQLite and PostgreSQL. Each query is one unit of work on its
+own connection, so a caller may run them side by side.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, case, false, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
 
-from storage.models import Classification, MentionBrandModel, MentionModel, TriageItem
+from storage.connections import reading
+from storage.models import ClassificationModel, MentionBrandModel, MentionModel, TriageItemModel
+from storage.store import Store
 
 __all__ = [
     "CountRow",
@@ -26,13 +29,12 @@ __all__ = [
     "TopicRow",
     "complaint_texts",
     "day_counts",
-    "latest_model_version",
     "open_flagged",
     "top_shortfalls",
     "topic_counts",
 ]
 
-m, mb, c, t = MentionModel, MentionBrandModel, Classification, TriageItem
+m, mb, c, t = MentionModel, MentionBrandModel, ClassificationModel, TriageItemModel
 
 
 @dataclass(frozen=True)
@@ -70,13 +72,6 @@ class ShortfallRow:
     evidence: list[str]
 
 
-def latest_model_version(connection: Connection) -> str | None:
-    """The model version of the most recent classification (None: nothing classified yet)."""
-    stmt = select(c.model_version).order_by(c.classified_at.desc(), c.id.desc()).limit(1)
-    value = connection.execute(stmt).scalar()
-    return None if value is None else str(value)
-
-
 def _classified(model_version: str | None) -> ColumnElement[bool]:
     if model_version is None:
         return and_(c.mention_id == m.id, false())
@@ -88,7 +83,7 @@ def _in_range(brands: Sequence[str], start: datetime, end: datetime) -> list[Col
 
 
 def day_counts(
-    connection: Connection, brands: Sequence[str], bounds: Sequence[datetime], model_version: str | None
+    store: Store, brands: Sequence[str], bounds: Sequence[datetime], model_version: str | None
 ) -> list[CountRow]:
     """Mentions per brand, local day, sentiment and expectation gap.
 
@@ -120,14 +115,16 @@ def day_counts(
         .where(*_in_range(brands, bounds[0], bounds[-1]))
         .group_by(mb.brand, day_label, c.sentiment, c.expectation_gap)
     )
+    with reading(store.engine, "count a digest's mentions by day") as connection:
+        rows = connection.execute(stmt).all()
     return [
         CountRow(brand, int(d), sentiment, gap, int(n), int(rated), float(rating_sum), int(flagged))
-        for brand, d, sentiment, gap, n, rated, rating_sum, flagged in connection.execute(stmt)
+        for brand, d, sentiment, gap, n, rated, rating_sum, flagged in rows
     ]
 
 
 def topic_counts(
-    connection: Connection,
+    store: Store,
     brands: Sequence[str],
     start: datetime,
     middle: datetime,
@@ -140,7 +137,7 @@ def topic_counts(
     """
     if model_version is None:
         return []
-    if connection.dialect.name == "postgresql":
+    if store.dialect == "postgresql":
         topics = func.jsonb_array_elements_text(c.topics).table_valued("value")
     else:
         topics = func.json_each(c.topics).table_valued("value")
@@ -155,14 +152,16 @@ def topic_counts(
         .where(*_in_range(brands, start, end))
         .group_by(mb.brand, current, topics.c.value)
     )
+    with reading(store.engine, "count a digest's topics") as connection:
+        rows = connection.execute(stmt).all()
     return [
         TopicRow(brand, bool(cur), str(topic), int(n), int(complaints or 0))
-        for brand, cur, topic, n, complaints in connection.execute(stmt)
+        for brand, cur, topic, n, complaints in rows
     ]
 
 
 def top_shortfalls(
-    connection: Connection, brand: str, start: datetime, end: datetime, model_version: str | None, limit: int
+    store: Store, brand: str, start: datetime, end: datetime, model_version: str | None, limit: int
 ) -> list[ShortfallRow]:
     """The period's strongest expectation shortfalls of ``brand`` (highest gap score first)."""
     if model_version is None or limit <= 0:
@@ -185,14 +184,16 @@ def top_shortfalls(
         .order_by(c.gap_score.desc(), m.created_at.desc(), m.id)
         .limit(limit)
     )
+    with reading(store.engine, "read a digest's shortfalls") as connection:
+        rows = connection.execute(stmt).all()
     return [
         ShortfallRow(text, source, channel, created_at, url, author, float(score), [str(e) for e in evidence or []])
-        for text, source, channel, created_at, url, author, score, evidence in connection.execute(stmt)
+        for text, source, channel, created_at, url, author, score, evidence in rows
     ]
 
 
 def complaint_texts(
-    connection: Connection,
+    store: Store,
     brand: str,
     start: datetime,
     end: datetime,
@@ -213,10 +214,12 @@ def complaint_texts(
         .order_by(m.created_at.desc())
         .limit(limit)
     )
-    return [str(text) for text in connection.execute(stmt).scalars()]
+    with reading(store.engine, "read a digest's complaint texts") as connection:
+        texts = connection.execute(stmt).scalars().all()
+    return [str(text) for text in texts]
 
 
-def open_flagged(connection: Connection, brands: Sequence[str], model_version: str | None) -> dict[str, int]:
+def open_flagged(store: Store, brands: Sequence[str], model_version: str | None) -> dict[str, int]:
     """Per brand: flagged mentions (of any date) that are still open now.
 
     Open means no triage row yet, or a triage row with status ``open``. Walks
@@ -237,4 +240,6 @@ def open_flagged(connection: Connection, brands: Sequence[str], model_version: s
         )
         .group_by(mb.brand)
     )
-    return {brand: int(n) for brand, n in connection.execute(stmt)}
+    with reading(store.engine, "count a digest's open flagged mentions") as connection:
+        rows = connection.execute(stmt).all()
+    return {brand: int(n) for brand, n in rows}

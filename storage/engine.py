@@ -24,7 +24,7 @@ from sqlalchemy.pool import StaticPool
 
 from foundation.errors import StorageError
 
-__all__ = ["SUPPORTED_BACKENDS", "WRITE_OPTION", "make_engine", "normalize_url"]
+__all__ = ["SUPPORTED_BACKENDS", "WRITE_OPTION", "display_url", "make_engine", "normalize_url"]
 
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
@@ -59,6 +59,20 @@ def normalize_url(url: str) -> URL:
     if backend == "postgresql" and "+" not in parsed.drivername:
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed
+
+
+def display_url(url: str | URL) -> str:
+    """``url`` with any password masked, for messages, logs and ``cxpulse config check``.
+
+    A string is shown as written (no driver chosen); one that cannot be parsed
+    still has its password masked.
+    """
+    if isinstance(url, URL):
+        return url.render_as_string(hide_password=True)
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return _hide_password(url)
 
 
 def _json_serializer(value: Any) -> str:

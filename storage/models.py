@@ -36,16 +36,16 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
-    "AlertEvent",
+    "AlertEventModel",
     "Base",
-    "Classification",
-    "DigestRun",
+    "ClassificationModel",
+    "DigestRunModel",
     "MentionBrandModel",
     "MentionModel",
-    "SchedulerJob",
+    "SchedulerJobModel",
     "SourceCursorModel",
-    "TriageEvent",
-    "TriageItem",
+    "TriageEventModel",
+    "TriageItemModel",
     "UTCDateTime",
 ]
 
@@ -145,7 +145,7 @@ class MentionBrandModel(Base):
     brand: Mapped[str] = mapped_column(String(200), primary_key=True)
 
 
-class Classification(Base):
+class ClassificationModel(Base):
     """What one classifier model version said about one mention."""
 
     __tablename__ = "classifications"
@@ -180,7 +180,7 @@ class Classification(Base):
     classified_at: Mapped[datetime]
 
 
-class TriageItem(Base):
+class TriageItemModel(Base):
     """The handling state of one flagged mention."""
 
     __tablename__ = "triage"
@@ -196,7 +196,7 @@ class TriageItem(Base):
     updated_at: Mapped[datetime]
 
 
-class TriageEvent(Base):
+class TriageEventModel(Base):
     """One change to a triage item: who changed which field from what to what."""
 
     __tablename__ = "triage_events"
@@ -229,7 +229,7 @@ class SourceCursorModel(Base):
     mentions_collected: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
-class DigestRun(Base):
+class DigestRunModel(Base):
     """One digest for one period: sent at most once thanks to the unique key."""
 
     __tablename__ = "digest_runs"
@@ -248,7 +248,7 @@ class DigestRun(Base):
     sent_at: Mapped[datetime | None]
 
 
-class SchedulerJob(Base):
+class SchedulerJobModel(Base):
     """APScheduler's job store table (``SQLAlchemyJobStore``), created by our migration, not by APScheduler."""
 
     __tablename__ = "apscheduler_jobs"
@@ -258,7 +258,7 @@ class SchedulerJob(Base):
     job_state: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-class AlertEvent(Base):
+class AlertEventModel(Base):
     """One spike alert for (brand, topic, kind); ``topic`` is "" for the brand as a whole."""
 
     __tablename__ = "alert_events"

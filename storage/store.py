@@ -2,21 +2,21 @@
 
 Each method is one short unit of work on its own connection and transaction.
 SQLAlchemy errors are turned into :class:`StorageError` with a message that
-says what to do; :class:`QueryError` from a search query passes through.
+says what to do (:mod:`storage.connections`); :class:`QueryError` from a
+search query passes through.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from alembic.util.exc import CommandError
-from sqlalchemy import Connection, Engine, func, select
-from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
+from sqlalchemy import Engine, func, select
 
+from foundation.clock import Clock, utc_now
 from foundation.errors import StorageError
 from foundation.mentions import Cursor, StoredMention
 from foundation.query.ast import Node
@@ -27,7 +27,8 @@ from storage.classifications import (
     ClassificationValues,
     MentionText,
 )
-from storage.engine import WRITE_OPTION, make_engine
+from storage.connections import database_errors, reading, writing
+from storage.engine import display_url, make_engine
 from storage.models import MentionBrandModel, MentionModel, SourceCursorModel
 from storage.results import (
     CursorStatus,
@@ -40,17 +41,9 @@ from storage.results import (
 from storage.search.execute import brands_of
 from storage.writes import save_batch, upsert_cursor
 
-__all__ = ["UPGRADE_HINT", "Store"]
+__all__ = ["Store"]
 
 log = logging.getLogger(__name__)
-
-UPGRADE_HINT = "run `cxpulse init` (new store) or `cxpulse db upgrade`"
-URL_SETTINGS = "[database] url in config.toml, --db or CXPULSE_DATABASE_URL"
-"""What a user should do about a store that is not migrated (named once, for the CLI to match)."""
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Store:
@@ -61,24 +54,29 @@ class Store:
     fixed one).
     """
 
-    def __init__(self, engine: Engine, *, url: str, clock: Callable[[], datetime] = _utcnow) -> None:
+    def __init__(self, engine: Engine, *, url: str, clock: Clock = utc_now) -> None:
         self._engine = engine
         self._url = url
         self._clock = clock
 
     @classmethod
-    def open(cls, url: str, *, clock: Callable[[], datetime] = _utcnow) -> Store:
+    def open(cls, url: str, *, clock: Clock = utc_now) -> Store:
         """Prepare a store for ``url`` (SQLite or PostgreSQL); connects lazily, migrates nothing."""
         return cls(make_engine(url), url=url, clock=clock)
 
     @property
     def engine(self) -> Engine:
+        """The SQLAlchemy engine, for the query modules of ``storage``, scripts and tests.
+
+        The application layer never needs it: it calls the Store's methods and
+        the functions of ``storage.alerts``, ``storage.digests`` and ``storage.digest_runs``.
+        """
         return self._engine
 
     @property
     def display_url(self) -> str:
         """The database URL with any password masked, for messages and logs."""
-        return self._engine.url.render_as_string(hide_password=True)
+        return display_url(self._engine.url)
 
     @property
     def dialect(self) -> str:
@@ -88,39 +86,11 @@ class Store:
     def __repr__(self) -> str:
         return f"Store({self.display_url!r})"
 
-    @contextmanager
-    def _errors(self, action: str) -> Iterator[None]:
-        where = self.display_url
-        try:
-            yield
-        except (OperationalError, ProgrammingError) as exc:
-            text = str(exc.orig).lower()
-            if "no such table" in text or ("does not exist" in text and "relation" in text):
-                raise StorageError(
-                    f"cannot {action}: the results store at {where} is not initialized "
-                    f"or is out of date; {UPGRADE_HINT}"
-                ) from exc
-            detail = " ".join(str(exc.orig).split())
-            raise StorageError(
-                f"cannot {action}: the results store at {where} answered: {detail}; "
-                f"check the store URL ({URL_SETTINGS}), that the server runs and that the database exists"
-            ) from exc
-        except SQLAlchemyError as exc:
-            raise StorageError(f"cannot {action}: the results store at {where} failed: {exc}") from exc
-
-    @contextmanager
-    def _write(self, action: str) -> Iterator[Connection]:
-        """One write transaction (on SQLite it holds the write lock from its start)."""
-        with self._errors(action), self._engine.connect() as connection:
-            connection.execution_options(**{WRITE_OPTION: True})
-            with connection.begin():
-                yield connection
-
     # --- schema -------------------------------------------------------------------------
 
     def upgrade(self, revision: str = "head") -> None:
         """Apply the migrations up to ``revision`` (a no-op when already there)."""
-        with self._errors("apply the schema migrations"):
+        with database_errors(self._engine, "apply the schema migrations"):
             try:
                 migrate.upgrade(self._engine, revision)
             except CommandError as exc:
@@ -129,7 +99,7 @@ class Store:
 
     def current_revision(self) -> str | None:
         """The migration revision the database is at (None: never migrated)."""
-        with self._errors("read the schema revision"):
+        with database_errors(self._engine, "read the schema revision"):
             return migrate.current_revision(self._engine)
 
     def is_initialized(self) -> bool:
@@ -153,7 +123,7 @@ class Store:
         before are linked to the first copy via ``duplicate_of_id``. Every
         mention must come from ``source``.
         """
-        with self._write("save mentions") as connection:
+        with writing(self._engine, "save mentions") as connection:
             result = save_batch(connection, mentions, source=source, brand=brand, cursor=cursor, now=self._clock())
         log.debug(
             "saved %d new mentions from %s for %s (%d already stored, %d duplicates)",
@@ -167,7 +137,7 @@ class Store:
 
     def record_source_error(self, source: str, brand: str, message: str) -> None:
         """Remember that ``source`` failed for ``brand`` (the cursor is left as it was)."""
-        with self._write("record a source error") as connection:
+        with writing(self._engine, "record a source error") as connection:
             upsert_cursor(connection, source, brand, now=self._clock(), error=message)
 
     # --- reads --------------------------------------------------------------------------
@@ -176,7 +146,7 @@ class Store:
         """Where ``source`` stopped for ``brand``; ``Cursor()`` when it never collected."""
         c = SourceCursorModel
         stmt = select(c.value).where(c.source == source, c.brand == brand)
-        with self._errors("load a cursor"), self._engine.connect() as connection:
+        with reading(self._engine, "load a cursor") as connection:
             value = connection.execute(stmt).scalar_one_or_none()
         return Cursor(value)
 
@@ -184,7 +154,7 @@ class Store:
         """One line per (source, brand) ever collected or failed, sorted by source and brand."""
         c = SourceCursorModel
         stmt = select(c).order_by(c.source, c.brand)
-        with self._errors("read source status"), self._engine.connect() as connection:
+        with reading(self._engine, "read source status") as connection:
             rows = connection.execute(stmt).all()
         return [
             CursorStatus(
@@ -213,7 +183,7 @@ class Store:
         Without a query, a filtered listing, newest first. Raises
         :class:`QueryError` for a query with nothing to search for.
         """
-        with self._errors("search"), self._engine.connect() as connection:
+        with reading(self._engine, "search") as connection:
             return search.search(connection, query, filters, limit, offset)
 
     def count(
@@ -222,14 +192,14 @@ class Store:
         filters: SearchFilters = SearchFilters(),  # noqa: B008
     ) -> int:
         """How many mentions :meth:`search` would find without a limit."""
-        with self._errors("count"), self._engine.connect() as connection:
+        with reading(self._engine, "count") as connection:
             return search.count(connection, query, filters)
 
     def get_mention(self, source: str, external_id: str) -> MentionRow | None:
         """The stored mention ``(source, external_id)``, or None."""
         m = MentionModel
         stmt = select(m).where(m.source == source, m.external_id == external_id)
-        with self._errors("read a mention"), self._engine.connect() as connection:
+        with reading(self._engine, "read a mention") as connection:
             row = connection.execute(stmt).one_or_none()
             if row is None:
                 return None
@@ -257,7 +227,7 @@ class Store:
     def summary(self) -> StoreSummary:
         """Totals: mentions, duplicates, and counts by brand, source, language and channel."""
         m, link = MentionModel, MentionBrandModel
-        with self._errors("summarize"), self._engine.connect() as connection:
+        with reading(self._engine, "summarize") as connection:
             total, duplicates, first, last = connection.execute(
                 select(
                     func.count(),
@@ -291,12 +261,12 @@ class Store:
         version; the mentions' duplicates get copies, and flagged mentions that
         are no duplicates get a triage item with status ``open`` if they had none.
         """
-        with self._write("save classifications") as connection:
+        with writing(self._engine, "save classifications") as connection:
             return classifications.save_classifications(connection, items, now=self._clock())
 
     def copy_to_duplicates(self, model_version: str) -> int:
         """Give unclassified duplicates their original's classification for ``model_version``."""
-        with self._write("copy classifications to duplicates") as connection:
+        with writing(self._engine, "copy classifications to duplicates") as connection:
             return classifications.copy_to_duplicates(connection, model_version, now=self._clock())
 
     def mentions_to_classify(
@@ -308,17 +278,22 @@ class Store:
         True: every mention; a version string: those classified by that version.
         Duplicates that can take their original's classification are left out.
         """
-        with self._errors("list mentions to classify"), self._engine.connect() as connection:
+        with reading(self._engine, "list mentions to classify") as connection:
             return classifications.mentions_page(connection, model_version, redo=redo, after_id=after_id, limit=limit)
 
     def count_to_classify(self, model_version: str, *, redo: str | bool = False) -> int:
         """How many mentions :meth:`mentions_to_classify` lists in all."""
-        with self._errors("count mentions to classify"), self._engine.connect() as connection:
+        with reading(self._engine, "count mentions to classify") as connection:
             return classifications.count_mentions(connection, model_version, redo=redo)
+
+    def latest_model_version(self) -> str | None:
+        """The model version of the most recent classification (None: nothing classified yet)."""
+        with reading(self._engine, "read the model version") as connection:
+            return classifications.latest_model_version(connection)
 
     def classification_summary(self, model_version: str, *, since: datetime | None = None) -> ClassificationSummary:
         """Counts by sentiment, gap and emotion, and flagged, for ``model_version``."""
-        with self._errors("summarize classifications"), self._engine.connect() as connection:
+        with reading(self._engine, "summarize classifications") as connection:
             return classifications.summarize(connection, model_version, since=since)
 
     def dispose(self) -> None:

@@ -15,7 +15,7 @@ from rich.console import Console
 
 from cxpulse.config import LoadedConfig, load_config
 from foundation.errors import StorageError
-from storage import Store
+from storage import UPGRADE_HINT, Store
 
 __all__ = ["AppContext", "pass_app"]
 
@@ -43,7 +43,7 @@ class AppContext:
             if must_exist and not self._store.is_initialized():
                 raise StorageError(
                     f"the results store at {self._store.display_url} is not initialized or not "
-                    "up to date; run `cxpulse init` (new store) or `cxpulse db upgrade`"
+                    f"up to date; {UPGRADE_HINT}"
                 )
         return self._store
 

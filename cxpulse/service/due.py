@@ -15,7 +15,7 @@ import logging
 from datetime import UTC, datetime
 
 from apscheduler.job import Job
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.jobstores.base import BaseJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 
@@ -65,7 +65,7 @@ def _next_after(trigger: BaseTrigger, scheduled: datetime, now: datetime) -> dat
     return following
 
 
-def _store_next_run(jobstore: SQLAlchemyJobStore, job: Job, moment: datetime | None) -> None:
+def _store_next_run(jobstore: BaseJobStore, job: Job, moment: datetime | None) -> None:
     if moment is None:
         jobstore.remove_job(job.id)
         return

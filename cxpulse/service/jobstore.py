@@ -1,4 +1,4 @@
-"""The persisted jobs: APScheduler's SQLAlchemy job store in the results database.
+"""The persisted jobs: APScheduler's job store in the results database (:mod:`storage.scheduler_jobs`).
 
 The table (``apscheduler_jobs``) is created by our migration 0003. Each job's
 next run time lives there, so a restarted service continues where it stopped:
@@ -17,11 +17,12 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from apscheduler.job import Job
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.jobstores.base import BaseJobStore
 from apscheduler.schedulers.base import BaseScheduler
 
 from cxpulse.service.plan import JobSpec
 from storage import Store
+from storage.scheduler_jobs import scheduler_job_store
 
 __all__ = ["JOBSTORE_ALIAS", "open_jobstore", "sync_jobs"]
 
@@ -30,9 +31,9 @@ logger = logging.getLogger(__name__)
 JOBSTORE_ALIAS = "default"
 
 
-def open_jobstore(store: Store, scheduler: BaseScheduler) -> SQLAlchemyJobStore:
+def open_jobstore(store: Store, scheduler: BaseScheduler) -> BaseJobStore:
     """The job store on ``store``'s database, bound to ``scheduler`` (not started)."""
-    jobstore = SQLAlchemyJobStore(engine=store.engine, tablename="apscheduler_jobs")
+    jobstore = scheduler_job_store(store)
     jobstore.start(scheduler, JOBSTORE_ALIAS)
     return jobstore
 
@@ -46,7 +47,7 @@ def _same(job: Job, spec: JobSpec) -> bool:
     )
 
 
-def sync_jobs(jobstore: SQLAlchemyJobStore, scheduler: BaseScheduler, specs: Sequence[JobSpec], now: datetime) -> None:
+def sync_jobs(jobstore: BaseJobStore, scheduler: BaseScheduler, specs: Sequence[JobSpec], now: datetime) -> None:
     """Add new jobs, reschedule changed ones, remove those no longer configured; keep the rest."""
     existing = {job.id: job for job in jobstore.get_all_jobs()}
     for spec in specs:

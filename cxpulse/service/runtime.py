@@ -11,20 +11,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from cxpulse.config import LoadedConfig
+from foundation.clock import Clock, utc_now
 from foundation.errors import CxPulseError
 from storage import Store
 
-__all__ = ["Clock", "JobOutcome", "ServiceRuntime", "current", "install", "uninstall"]
-
-Clock = Callable[[], datetime]
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
+__all__ = ["JobOutcome", "ServiceRuntime", "current", "install", "uninstall"]
 
 
 @dataclass(frozen=True)
@@ -59,7 +54,7 @@ class ServiceRuntime:
     loaded: LoadedConfig
     store: Store
     env: Mapping[str, str]
-    clock: Clock = _utc_now
+    clock: Clock = utc_now
     stop: threading.Event = field(default_factory=threading.Event)
     classifier: Any = None
     classifier_loader: Callable[[LoadedConfig], Any] = _load_classifier

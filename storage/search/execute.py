@@ -14,7 +14,7 @@ from typing import Any, Protocol, cast
 from sqlalchemy import ColumnElement, Connection, Select, bindparam, func, select
 
 from foundation.query.ast import Node
-from storage.models import Classification, MentionBrandModel, MentionModel
+from storage.models import ClassificationModel, MentionBrandModel, MentionModel
 from storage.results import HitClassification, SearchFilters, SearchHit
 from storage.search import postgres, sqlite
 from storage.search.facets import FacetFilter, facet_filter
@@ -154,7 +154,7 @@ def _classifications(
     connection: Connection, ids: Sequence[int], model_version: str | None
 ) -> dict[int, HitClassification]:
     """The page's classifications by ``model_version`` (None: each mention's newest)."""
-    c = Classification
+    c = ClassificationModel
     stmt = select(c.mention_id, c.model_version, c.sentiment, c.topics, c.expectation_gap, c.emotion, c.flagged).where(
         c.mention_id.in_(bindparam("ids", list(ids), expanding=True))
     )

@@ -17,7 +17,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from storage.models import Classification, MentionBrandModel, MentionModel
+from storage.models import ClassificationModel, MentionBrandModel, MentionModel
 from storage.results import SearchFilters
 
 __all__ = ["filter_conditions"]
@@ -55,7 +55,7 @@ def _classification_condition(filters: SearchFilters) -> ColumnElement[bool]:
     SQLite, ``jsonb_array_elements_text`` on PostgreSQL) matches whole names.
     Every value is a bound parameter.
     """
-    c = Classification
+    c = ClassificationModel
     where: list[ColumnElement[bool]] = [c.mention_id == MentionModel.id]
     if filters.model_version is not None:
         where.append(c.model_version == filters.model_version)
@@ -89,7 +89,7 @@ def _json_elements_postgres(element: _json_elements, compiler: SQLCompiler, **kw
 
 
 def _has_topic(names: list[str]) -> ColumnElement[bool]:
-    elements = _json_elements(Classification.topics).table_valued("value").alias("topic")
+    elements = _json_elements(ClassificationModel.topics).table_valued("value").alias("topic")
     return exists(
         select(literal_column("1"))
         .select_from(elements)

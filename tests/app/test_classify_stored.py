@@ -13,8 +13,7 @@ from cxpulse.app.classify import classify_pending, reclassify
 from cxpulse.config import LoadedConfig, settings_from_data
 from foundation.mentions import Cursor, StoredMention
 from storage import SearchFilters, Store
-from storage.models import Classification as ClassificationRow
-from storage.models import TriageItem
+from storage.models import ClassificationModel, TriageItemModel
 
 CLOCK = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 COMPLAINT = "You promised 2-day shipping and my order still hasn't arrived after three weeks. Useless."
@@ -59,7 +58,7 @@ def store(tmp_path: Path) -> Store:
 
 def rows(store: Store) -> int:
     with store.engine.connect() as connection:
-        return int(connection.execute(select(func.count()).select_from(ClassificationRow)).scalar_one())
+        return int(connection.execute(select(func.count()).select_from(ClassificationModel)).scalar_one())
 
 
 def test_classify_is_incremental_and_copies_duplicates(store: Store, classifier: Classifier) -> None:
@@ -93,7 +92,7 @@ def test_a_clear_complaint_is_flagged_and_opens_triage_praise_does_not(store: St
     assert complaint.sentiment == "negative" and complaint.flagged
     assert praise.sentiment == "positive" and not praise.flagged
     with store.engine.connect() as connection:
-        triage = dict(connection.execute(select(TriageItem.mention_id, TriageItem.status)).all())
+        triage = dict(connection.execute(select(TriageItemModel.mention_id, TriageItemModel.status)).all())
     complaint_row = store.get_mention("twitter", "m0")
     assert complaint_row is not None and triage[complaint_row.id] == "open"
     praise_row = store.get_mention("twitter", "m1")

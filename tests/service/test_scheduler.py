@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from cxpulse.config import LoadedConfig, load_config
 from cxpulse.service import ServiceRuntime, plan_jobs, run_due
 from storage import Store
-from storage.models import Classification, DigestRun, MentionModel
+from storage.models import ClassificationModel, DigestRunModel, MentionModel
 
 MONDAY_0630 = datetime(2026, 11, 23, 6, 30, tzinfo=UTC)  # 07:30 in Berlin; the digest is due at 08:00 there
 
@@ -126,7 +126,7 @@ def test_jobs_fire_when_due_a_restart_repeats_no_digest_and_a_broken_source_stop
     assert len(smtp_server.handler.envelopes) == 1
     assert count(store, MentionModel) == collected  # the demo stream was complete: nothing new, nothing twice
     with store.engine.connect() as connection:
-        assert connection.execute(select(DigestRun.status)).scalars().all() == ["sent"]
+        assert connection.execute(select(DigestRunModel.status)).scalars().all() == ["sent"]
 
 
 def test_a_digest_missed_while_the_service_was_down_runs_once_at_start(
@@ -151,7 +151,7 @@ def test_smtp_down_fails_the_digest_job_only(tmp_path: Path, store: Store, down_
     outcomes = ran(run_due(ServiceRuntime(loaded, store, {}, clock=clock)))
     assert outcomes == {"digest:weekly": False}
     with store.engine.connect() as connection:
-        assert connection.execute(select(DigestRun.status)).scalars().all() == ["failed"]
+        assert connection.execute(select(DigestRunModel.status)).scalars().all() == ["failed"]
 
 
 def test_classify_job_classifies_what_collect_stored(tmp_path: Path, store: Store, classifier: Any) -> None:
@@ -161,6 +161,6 @@ def test_classify_job_classifies_what_collect_stored(tmp_path: Path, store: Stor
     outcomes = run_due(runtime)
     assert [o.job_id for o in outcomes][-1] == "classify"  # after the collect jobs
     assert ran(outcomes)["classify"] is True
-    assert count(store, Classification) == count(store, MentionModel) > 50
+    assert count(store, ClassificationModel) == count(store, MentionModel) > 50
     clock.now += timedelta(minutes=10)
     assert ran(run_due(runtime)) == {"classify": True}

@@ -9,8 +9,7 @@ from sqlalchemy import select
 from foundation.labels import Classification
 from foundation.mentions import Cursor, StoredMention
 from storage import SearchFilters, Store
-from storage.models import Classification as ClassificationRow
-from storage.models import TriageEvent, TriageItem
+from storage.models import ClassificationModel, TriageEventModel, TriageItemModel
 
 MentionFactory = Callable[..., StoredMention]
 V1 = "cx-test-1"
@@ -66,7 +65,7 @@ def test_reclassify_replaces_the_row_for_the_same_version(store: Store, mention:
     result = store.save_classifications([(mention_id, label("negative", gap="shortfall", topics=("delivery",)))])
     assert result.saved == 1
     with store.engine.connect() as connection:
-        rows = connection.execute(select(ClassificationRow)).all()
+        rows = connection.execute(select(ClassificationModel)).all()
     assert len(rows) == 1
     row = rows[0]
     assert (row.sentiment, row.expectation_gap, row.topics) == ("negative", "shortfall", ["delivery"])
@@ -97,8 +96,10 @@ def test_duplicates_take_their_originals_classification(store: Store, mention: M
     assert store.search(None, SearchFilters(gaps=("shortfall",)), limit=10)[0].id in (pending[0].id, copy_row.id)
     assert store.count(None, SearchFilters(gaps=("shortfall",))) == 2
     with store.engine.connect() as connection:
-        triage = connection.execute(select(TriageItem.mention_id, TriageItem.status)).all()
-        events = connection.execute(select(TriageEvent.field, TriageEvent.new_value, TriageEvent.actor)).all()
+        triage = connection.execute(select(TriageItemModel.mention_id, TriageItemModel.status)).all()
+        events = connection.execute(
+            select(TriageEventModel.field, TriageEventModel.new_value, TriageEventModel.actor)
+        ).all()
     assert [tuple(r) for r in triage] == [(pending[0].id, "open")]  # one work item, on the original
     assert [tuple(e) for e in events] == [("status", "open", "cxpulse classify")]
 
@@ -134,12 +135,12 @@ def test_triage_is_opened_once_and_never_reset(store: Store, mention: MentionFac
     [mention_id] = stored(store, mention, "still no refund you promised")
     assert store.save_classifications([(mention_id, label(flagged=True))]).triage_opened == 1
     with store.engine.begin() as connection:
-        connection.execute(TriageItem.__table__.update().values(status="resolved"))
+        connection.execute(TriageItemModel.__table__.update().values(status="resolved"))
     again = store.save_classifications([(mention_id, label(flagged=True, version=V2))])
     assert again.triage_opened == 0
     store.save_classifications([(mention_id, label(flagged=False))])
     with store.engine.connect() as connection:
-        assert connection.execute(select(TriageItem.status)).scalars().all() == ["resolved"]
+        assert connection.execute(select(TriageItemModel.status)).scalars().all() == ["resolved"]
 
 
 def test_summary_counts_per_version_and_since(store: Store, mention: MentionFactory, fixed_now) -> None:

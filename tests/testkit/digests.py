@@ -11,7 +11,7 @@ from sqlalchemy import insert, select
 from cxpulse.config import LoadedConfig, load_config
 from foundation.mentions import Cursor, StoredMention
 from storage import Store
-from storage.models import Classification, MentionModel, TriageItem
+from storage.models import ClassificationModel, MentionModel, TriageItemModel
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 """A Monday: "last week" is Monday 16 to Sunday 22 November 2026, the week before 9 to 15 November."""
@@ -77,7 +77,7 @@ class Seeder:
                     connection=connection,
                 )
             if triage is not None:
-                connection.execute(insert(TriageItem).values(mention_id=mention_id, status=triage, updated_at=NOW))
+                connection.execute(insert(TriageItemModel).values(mention_id=mention_id, status=triage, updated_at=NOW))
         return mention_id
 
     def classify(self, mention_id: int, *, connection: Any = None, **fields: Any) -> None:
@@ -98,9 +98,9 @@ class Seeder:
         }
         if connection is None:
             with self.store.engine.begin() as own:
-                own.execute(insert(Classification).values(**values))
+                own.execute(insert(ClassificationModel).values(**values))
         else:
-            connection.execute(insert(Classification).values(**values))
+            connection.execute(insert(ClassificationModel).values(**values))
 
 
 CONFIG = """

@@ -12,20 +12,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal
 
 from cxpulse.app.alerts.detect import ALL_TOPICS, Detection, Spike, detect, windows_for
 from cxpulse.app.alerts.notify import build_email, compose, post_webhook
 from cxpulse.app.mail import Mailer
 from cxpulse.config import LoadedConfig
+from foundation.clock import utc_now
 from foundation.errors import DeliveryError
 from storage import Store
 from storage.alerts import (
     AlertRecord,
     activity,
     last_sent_alert,
-    latest_model_version,
     quoted_mentions,
     record_alert,
 )
@@ -92,11 +92,11 @@ def check_alerts(
     alerts are disabled (unless dry run) or have nowhere to go.
     """
     settings = loaded.settings.alerts
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     brands = _brands(loaded)
     mailer, webhook = (None, None) if dry_run else _channels(loaded, env)
     windows = windows_for(now, settings)
-    version = latest_model_version(store)
+    version = store.latest_model_version()
     detection = detect(activity(store, brands, windows.earliest, windows.end, version), windows, settings)
     results: list[AlertResult] = []
     for spike in detection.spikes:

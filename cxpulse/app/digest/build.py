@@ -5,14 +5,10 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
-
-from sqlalchemy import Connection
-from sqlalchemy.exc import SQLAlchemyError
 
 from cxpulse.app.digest.highlight import quote_segments
 from cxpulse.app.digest.model import (
@@ -28,7 +24,8 @@ from cxpulse.app.digest.model import (
 from cxpulse.app.digest.phrases import emerging_phrases
 from cxpulse.config import LoadedConfig, Settings
 from cxpulse.config.digests import DigestConfig
-from foundation.errors import ConfigError, StorageError
+from foundation.clock import utc_now
+from foundation.errors import ConfigError
 from foundation.periods import Period, midnight_utc, parse_period
 from storage import Store
 from storage import digests as queries
@@ -74,13 +71,12 @@ def build_digest(
     """
     settings = config.settings if isinstance(config, LoadedConfig) else config
     digest = find_digest(settings, digest_name)
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     if not isinstance(period, Period):
         period = parse_period(period, digest.period, digest.timezone, now)
     previous = period.previous()
     started = time.perf_counter()
-    with _reading(store, digest.name) as connection:
-        version = model_version or queries.latest_model_version(connection)
+    version = model_version or store.latest_model_version()
     groups = [_brand_and_competitors(settings, b) for b in digest.brands]
     everyone = sorted({name for _, group in groups for name in group})
     bounds = [midnight_utc(day, period.zone) for day in previous.days + period.days] + [period.end_utc]
@@ -89,11 +85,7 @@ def build_digest(
     # The queries are independent: run them side by side, each on its own connection
     # (SQLite and PostgreSQL both read concurrently; sqlite3 releases the GIL while it works).
     def run(query: Callable[..., _T], *args: Any, **kwargs: Any) -> Future[_T]:
-        def task() -> _T:
-            with _reading(store, digest.name) as connection:
-                return query(connection, *args, **kwargs)
-
-        return pool.submit(task)
+        return pool.submit(query, store, *args, **kwargs)
 
     with ThreadPoolExecutor(max_workers=PARALLEL_QUERIES, thread_name_prefix="digest") as pool:
         counts = run(queries.day_counts, everyone, bounds, version)
@@ -129,19 +121,6 @@ def build_digest(
         time.perf_counter() - started,
     )
     return Digest(digest, period, previous, version, now, tuple(results))
-
-
-@contextmanager
-def _reading(store: Store, name: str) -> Iterator[Connection]:
-    try:
-        with store.engine.connect() as connection:
-            yield connection
-    except SQLAlchemyError as exc:
-        detail = " ".join(str(getattr(exc, "orig", exc) or exc).split())
-        raise StorageError(
-            f"cannot build digest {name!r}: the results store at {store.display_url} answered: {detail}; "
-            "run `cxpulse db upgrade` if the store is out of date"
-        ) from exc
 
 
 def _brand_and_competitors(settings: Settings, brand: str) -> tuple[str, list[str]]:

@@ -5,18 +5,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from email.utils import make_msgid
 from typing import Literal
-
-from sqlalchemy.exc import SQLAlchemyError
 
 from cxpulse.app.digest.build import build_digest, find_digest
 from cxpulse.app.digest.message import build_message, message_domain
 from cxpulse.app.digest.render import render_digest
 from cxpulse.app.mail import Mailer
 from cxpulse.config import LoadedConfig
-from foundation.errors import CxPulseError, StorageError
+from foundation.clock import utc_now
+from foundation.errors import CxPulseError
 from foundation.periods import Period, parse_period
 from storage import Store
 from storage.digest_runs import claim_run, finish_run
@@ -68,19 +67,13 @@ def send_digest(
     :class:`~foundation.errors.ConfigError` before anything is recorded.
     """
     digest = find_digest(loaded_config.settings, digest_name)
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     if not isinstance(period, Period):
         period = parse_period(period, digest.period, digest.timezone, now)
     mailer = mailer or Mailer.from_config(loaded_config, env)
     recipients = tuple(digest.recipients)
     fresh_id = make_msgid(idstring="digest", domain=message_domain(mailer.smtp.sender))
-    try:
-        claim = claim_run(store, digest.name, period, now=now, message_id=fresh_id)
-    except SQLAlchemyError as exc:
-        raise StorageError(
-            f"cannot record digest {digest.name!r} in the results store at {store.display_url}: {exc}; "
-            "run `cxpulse db upgrade` if the store is out of date"
-        ) from exc
+    claim = claim_run(store, digest.name, period, now=now, message_id=fresh_id)
     if not claim.claimed:
         status: Literal["already_sent", "in_progress"] = "already_sent" if claim.status == "sent" else "in_progress"
         log.info("digest %s for %s not sent again: %s", digest.name, period.label, status.replace("_", " "))

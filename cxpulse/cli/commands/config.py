@@ -7,13 +7,13 @@ import os
 from typing import Any
 
 import click
-from sqlalchemy.engine import make_url
 
 from cxpulse.app.sources import build_source
 from cxpulse.cli.context import AppContext, pass_app
 from cxpulse.cli.output import print_json
 from cxpulse.config import LoadedConfig
 from foundation.errors import ConfigError, CxPulseError
+from storage import display_url
 
 __all__ = ["config", "effective_config"]
 
@@ -60,7 +60,7 @@ def check(app: AppContext, as_json: bool) -> None:
 def effective_config(loaded: LoadedConfig) -> dict[str, Any]:
     """The settings with defaults filled in and every secret masked."""
     data: dict[str, Any] = loaded.settings.model_dump(mode="json", exclude_none=True)
-    data["database"]["url"] = make_url(loaded.database_url).render_as_string(hide_password=True)
+    data["database"]["url"] = display_url(loaded.database_url)
     masked: dict[str, Any] = _mask(data)
     return masked
 

@@ -10,7 +10,7 @@ from sqlalchemy import insert, select
 
 from foundation.mentions import Cursor, StoredMention
 from storage import Store
-from storage.models import Classification, MentionModel
+from storage.models import ClassificationModel, MentionModel
 
 
 class BulkSeeder:
@@ -74,7 +74,7 @@ class BulkSeeder:
                 if sentiment is not None
             ]
             if rows:
-                connection.execute(insert(Classification), rows)
+                connection.execute(insert(ClassificationModel), rows)
         self.pending.clear()
 
 

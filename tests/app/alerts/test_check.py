@@ -20,7 +20,7 @@ from cxpulse.app.alerts import check_alerts
 from cxpulse.config import LoadedConfig, load_config
 from foundation.errors import ConfigError
 from storage import Store
-from storage.models import AlertEvent
+from storage.models import AlertEventModel
 
 WEBHOOK = "https://hooks.example.com/services/T000/B000/XXXX"
 
@@ -75,7 +75,7 @@ def burst(seeder: Any, count: int, *, negative: float, seed: int = 3, text: str 
 
 def alert_rows(store: Store) -> list[Any]:
     with store.engine.connect() as connection:
-        return list(connection.execute(select(AlertEvent).order_by(AlertEvent.id)))
+        return list(connection.execute(select(AlertEventModel).order_by(AlertEventModel.id)))
 
 
 def test_a_burst_sends_exactly_one_alert_email_and_no_second_within_the_window(
@@ -177,7 +177,7 @@ def test_dry_run_sends_and_records_nothing(store: Store, seeder: Any, tmp_path: 
     result = check_alerts(store, config(tmp_path, port=1), {}, now=NOW, dry_run=True)
     assert [r.status for r in result.results] == ["dry_run"]
     with store.engine.connect() as connection:
-        assert connection.execute(select(func.count()).select_from(AlertEvent)).scalar() == 0
+        assert connection.execute(select(func.count()).select_from(AlertEventModel)).scalar() == 0
 
 
 def test_alerts_with_nowhere_to_go_say_what_to_add(store: Store, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from testkit.smtp import SmtpServer
 
 from cxpulse.app.digest import send_digest
 from storage import Store
-from storage.models import DigestRun
+from storage.models import DigestRunModel
 
 CURRENT = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
 HOSTILE = 'Promised a refund <script>alert("x")</script> and "><img src=x onerror=alert(1)> never came, acme'
@@ -44,9 +44,9 @@ def _received(server: SmtpServer) -> list[EmailMessage]:
     return [email.message_from_bytes(e.original_content, policy=default) for e in server.handler.envelopes]  # type: ignore[misc]
 
 
-def _runs(store: Store) -> list[DigestRun]:
+def _runs(store: Store) -> list[DigestRunModel]:
     with store.engine.connect() as connection:
-        return [DigestRun(**row._asdict()) for row in connection.execute(select(DigestRun))]
+        return [DigestRunModel(**row._asdict()) for row in connection.execute(select(DigestRunModel))]
 
 
 def test_the_digest_arrives_as_html_and_text_with_inline_charts(

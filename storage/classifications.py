@@ -68,7 +68,7 @@ TRIAGE_ACTOR = "cxpulse classify"
 
 
 class ClassificationValues(Protocol):
-    """What the store needs of one classification (``classifiers.Classification`` has it)."""
+    """What the store needs of one classification (``foundation.labels.Classification`` has it)."""
 
     @property
     def model_version(self) -> str: ...

@@ -18,10 +18,10 @@ from sqlalchemy.exc import IntegrityError
 
 from foundation.periods import Period
 from storage import Store
-from storage.connections import reading, writing
+from storage.connections import writing
 from storage.models import DigestRunModel
 
-__all__ = ["STALE_AFTER", "Claim", "claim_run", "finish_run", "get_run"]
+__all__ = ["STALE_AFTER", "Claim", "claim_run", "finish_run"]
 
 STALE_AFTER = timedelta(minutes=15)
 r = DigestRunModel
@@ -41,15 +41,6 @@ class Claim:
 
 def _key(name: str, period: Period) -> list[ColumnElement[bool]]:
     return [r.name == name, r.period_start == period.start_utc, r.period_end == period.end_utc]
-
-
-def get_run(store: Store, name: str, period: Period) -> DigestRunModel | None:
-    """The ledger row of ``name`` for ``period`` (detached), or None."""
-    with reading(store.engine, f"read the runs of digest {name!r}") as connection:
-        row = connection.execute(select(r).where(*_key(name, period))).one_or_none()
-    if row is None:
-        return None
-    return DigestRunModel(**row._asdict())
 
 
 def claim_run(store: Store, name: str, period: Period, *, now: datetime, message_id: str) -> Claim:

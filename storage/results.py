@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from foundation.mentions import Cursor
+from foundation.mentions import Cursor, StoredMention
 
 __all__ = [
     "CursorStatus",
@@ -149,24 +148,11 @@ class StoreSummary:
     last_created_at: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class MentionRow:
-    """One stored mention with everything the store knows about it."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MentionRow(StoredMention):
+    """One stored mention with everything the store knows about it: the stored
+    mention's fields plus its id, its brands and the original it copies, if any."""
 
     id: int
-    source: str
-    external_id: str
     brands: tuple[str, ...]
-    text: str
-    created_at: datetime
-    collected_at: datetime
-    content_hash: str
     duplicate_of_id: int | None
-    url: str | None = None
-    author_handle: str | None = None
-    author_name: str | None = None
-    author_followers: int | None = None
-    language: str | None = None
-    channel: str | None = None
-    rating: float | None = None
-    raw: Mapping[str, Any] | None = None

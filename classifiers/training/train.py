@@ -29,7 +29,6 @@ import time
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +49,7 @@ from classifiers.training.data import (
     read_cx_corpus,
     read_tweeteval,
 )
+from foundation.clock import utc_now
 from foundation.labels import EMOTIONS, GAPS, SENTIMENTS
 
 __all__ = ["TrainSettings", "train"]
@@ -218,7 +218,7 @@ def train(settings: TrainSettings, progress: Callable[[str], None] = print) -> M
         topic_threshold=topic_threshold,
         evidence_threshold=evidence_threshold,
         max_length=settings.max_length,
-        trained_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        trained_at=utc_now().strftime("%Y-%m-%dT%H:%M:%SZ"),
         training={
             **{
                 k: (str(v) if isinstance(v, Path) else v)

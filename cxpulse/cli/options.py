@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import click
 
+from foundation.clock import utc_now
+
 __all__ = ["parse_mapping", "parse_when"]
 
 _RELATIVE = re.compile(r"^(\d+)([hdw])$")
@@ -16,7 +18,7 @@ def parse_when(value: str | None, *, now: datetime | None = None, end_of_day: bo
     """``2026-11-01``, ``2026-11-01T08:00``, ``2026-11-01T08:00+01:00`` or relative ``12h``/``7d``/``2w``."""
     if value is None:
         return None
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     relative = _RELATIVE.match(value.strip())
     if relative:
         amount, unit = int(relative.group(1)), relative.group(2)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
 
 import click
 
 from cxpulse.cli.context import AppContext, pass_app
 from cxpulse.cli.output import print_json, table
+from foundation.clock import utc_now
 
 __all__ = ["alerts"]
 
@@ -32,7 +32,7 @@ def check(app: AppContext, dry_run: bool, as_json: bool) -> None:
     """
     from cxpulse.app.alerts import ALL_TOPICS, check_alerts
 
-    result = check_alerts(app.store(), app.config(), os.environ, now=datetime.now(UTC), dry_run=dry_run)
+    result = check_alerts(app.store(), app.config(), os.environ, now=utc_now(), dry_run=dry_run)
     rows = [
         {
             "brand": r.spike.brand,

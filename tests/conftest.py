@@ -5,10 +5,11 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from testkit.clock import NOW
 
 if TYPE_CHECKING:
     from classifiers import Classifier
@@ -19,8 +20,6 @@ pytest_plugins = ["testkit.stores", "testkit.smtp"]
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
-FIXED_NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
@@ -57,7 +56,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture
 def fixed_now() -> datetime:
-    return FIXED_NOW
+    return NOW
 
 
 @pytest.fixture(scope="session")

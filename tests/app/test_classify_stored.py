@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from testkit.clock import NOW
 
 from classifiers import Classifier
 from cxpulse.app.classify import classify_pending, reclassify
@@ -15,7 +15,7 @@ from foundation.mentions import Cursor, StoredMention
 from storage import SearchFilters, Store
 from storage.models import ClassificationModel, TriageItemModel
 
-CLOCK = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+CLOCK = NOW
 COMPLAINT = "You promised 2-day shipping and my order still hasn't arrived after three weeks. Useless."
 PRAISE = "Thank you @acme, the support agent sorted everything in five minutes, brilliant service!"
 TEXTS = [

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from testkit.clock import FixedClock
 
 from cxpulse.config import LoadedConfig, load_config
 from cxpulse.service import ServiceRuntime, plan_jobs, run_due
@@ -53,14 +54,6 @@ recipients = ["marketing@example.com"]
 """
 
 
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 def setup(tmp_path: Path, store: Store, port: int, *, classify: bool) -> LoadedConfig:
     path = tmp_path / "config.toml"
     path.write_text(CONFIG.format(port=port, classify=str(classify).lower()), encoding="utf-8")
@@ -94,7 +87,7 @@ def test_jobs_fire_when_due_a_restart_repeats_no_digest_and_a_broken_source_stop
     tmp_path: Path, store: Store, smtp_server: Any
 ) -> None:
     loaded = setup(tmp_path, store, smtp_server.port, classify=False)
-    clock = Clock(MONDAY_0630)
+    clock = FixedClock(MONDAY_0630)
     runtime = ServiceRuntime(loaded, store, {}, clock=clock)
 
     assert ran(run_due(runtime)) == {"collect:demo:Northwind Air": True, "collect:broken:Northwind Air": False}
@@ -133,7 +126,7 @@ def test_a_digest_missed_while_the_service_was_down_runs_once_at_start(
     tmp_path: Path, store: Store, smtp_server: Any
 ) -> None:
     loaded = setup(tmp_path, store, smtp_server.port, classify=False)
-    clock = Clock(MONDAY_0630)
+    clock = FixedClock(MONDAY_0630)
     run_due(ServiceRuntime(loaded, store, {}, clock=clock))
     clock.now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # down from Monday 06:30 to Tuesday 09:00
     outcomes = ran(run_due(ServiceRuntime(loaded, store, {}, clock=clock)))
@@ -145,7 +138,7 @@ def test_a_digest_missed_while_the_service_was_down_runs_once_at_start(
 
 def test_smtp_down_fails_the_digest_job_only(tmp_path: Path, store: Store, down_smtp_port: int) -> None:
     loaded = setup(tmp_path, store, down_smtp_port, classify=False)
-    clock = Clock(datetime(2026, 11, 23, 6, 59, tzinfo=UTC))
+    clock = FixedClock(datetime(2026, 11, 23, 6, 59, tzinfo=UTC))
     run_due(ServiceRuntime(loaded, store, {}, clock=clock))
     clock.now = datetime(2026, 11, 23, 7, 1, tzinfo=UTC)
     outcomes = ran(run_due(ServiceRuntime(loaded, store, {}, clock=clock)))
@@ -156,7 +149,7 @@ def test_smtp_down_fails_the_digest_job_only(tmp_path: Path, store: Store, down_
 
 def test_classify_job_classifies_what_collect_stored(tmp_path: Path, store: Store, classifier: Any) -> None:
     loaded = setup(tmp_path, store, 2525, classify=True)
-    clock = Clock(MONDAY_0630)
+    clock = FixedClock(MONDAY_0630)
     runtime = ServiceRuntime(loaded, store, {}, clock=clock, classifier=classifier)
     outcomes = run_due(runtime)
     assert [o.job_id for o in outcomes][-1] == "classify"  # after the collect jobs

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from testkit.clock import NOW
 
 import storage.writes
 from foundation.errors import StorageError
@@ -15,7 +16,6 @@ from foundation.query.ast import Term
 from storage import SaveResult, SearchFilters, Store
 
 MentionFactory = Callable[..., StoredMention]
-FIXED_CLOCK = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # the store fixture's clock
 
 ALL = SearchFilters()
 
@@ -30,7 +30,7 @@ def test_a_batch_is_stored_with_its_cursor(store: Store, mention: MentionFactory
     assert store.load_cursor("twitter", "acme") == Cursor("page-2")
     [status] = store.source_status()
     assert (status.source, status.brand, status.mentions_collected) == ("twitter", "acme", 2)
-    assert status.last_success_at == FIXED_CLOCK
+    assert status.last_success_at == NOW
     assert status.last_error is None
 
 
@@ -179,7 +179,7 @@ def test_source_errors_are_recorded_without_moving_the_cursor(store: Store, ment
     assert twitter.cursor == Cursor("c1")
     assert twitter.mentions_collected == 1
     assert twitter.last_error == "rate limited until 13:00"
-    assert twitter.last_error_at == FIXED_CLOCK
+    assert twitter.last_error_at == NOW
     reddit = statuses["reddit", "acme"]
     assert reddit.cursor.is_start and reddit.last_success_at is None
     assert reddit.mentions_collected == 0
@@ -218,7 +218,7 @@ def test_a_mention_reads_back_as_it_was_saved(store: Store, mention: MentionFact
     assert row is not None
     assert row.text == saved.text
     assert row.created_at == created and row.created_at.tzinfo is not None
-    assert row.collected_at == FIXED_CLOCK
+    assert row.collected_at == NOW
     assert (row.url, row.author_handle, row.author_name, row.author_followers) == (
         "https://example.com/r/42",
         "jane",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +12,8 @@ from cxpulse.config import LoadedConfig, load_config
 from foundation.mentions import Cursor, StoredMention
 from storage import Store
 from storage.models import ClassificationModel, MentionModel, TriageItemModel
+from testkit.clock import NOW
 
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 """A Monday: "last week" is Monday 16 to Sunday 22 November 2026, the week before 9 to 15 November."""
 
 

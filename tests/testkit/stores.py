@@ -23,6 +23,7 @@ from psycopg import sql
 from foundation.mentions import StoredMention
 from storage import Store
 from storage.models import Base
+from testkit.clock import NOW
 
 POSTGRES_ADMIN_URL = os.environ.get("CXPULSE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 TABLES = tuple(table.name for table in reversed(Base.metadata.sorted_tables))
@@ -63,20 +64,17 @@ def postgres_store(request: pytest.FixtureRequest) -> Iterator[Store]:
     """The session's PostgreSQL store, migrated once."""
     name = _create_database()
     request.addfinalizer(lambda: _drop_database(name))
-    store = Store.open(_database_url(name), clock=lambda: FIXED_CLOCK)
+    store = Store.open(_database_url(name), clock=lambda: NOW)
     store.upgrade()
     yield store
     store.dispose()
 
 
-FIXED_CLOCK = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-
-
 @pytest.fixture(params=BACKENDS)
 def store(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Store]:
-    """A migrated, empty store whose clock is fixed at ``FIXED_CLOCK``."""
+    """A migrated, empty store whose clock is fixed at ``NOW``."""
     if request.param == "sqlite":
-        sqlite_store = Store.open(f"sqlite:///{tmp_path / 'cxpulse.db'}", clock=lambda: FIXED_CLOCK)
+        sqlite_store = Store.open(f"sqlite:///{tmp_path / 'cxpulse.db'}", clock=lambda: NOW)
         sqlite_store.upgrade()
         yield sqlite_store
         sqlite_store.dispose()
@@ -119,7 +117,7 @@ def mention() -> MentionFactory:
             external_id=external_id,
             text=text,
             created_at=created_at,
-            collected_at=FIXED_CLOCK,
+            collected_at=NOW,
             content_hash=content_hash or f"hash-{source}-{external_id}",
             **fields,
         )

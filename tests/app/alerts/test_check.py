@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import respx
 from sqlalchemy import func, select
-from tests_time import NOW
+from testkit.clock import NOW
 
 from cxpulse.app.alerts import check_alerts
 from cxpulse.config import LoadedConfig, load_config

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
-from tests_time import NOW
+from testkit.clock import NOW
 
 from cxpulse.app.alerts import detect, volume_test, windows_for
 from cxpulse.app.alerts.stats import negbinom_sf, poisson_sf, share_test

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime
 
 import pytest
+from testkit.clock import NOW
 from webtools import FakeTime
 
 from listener.retry import Retry, RetryPolicy, call_with_retry, parse_retry_after
-
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
 class Flaky:

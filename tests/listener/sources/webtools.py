@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from testkit.clock import NOW
 
 from cxpulse.app.collect import RunResult, collect
 from cxpulse.config import LoadedConfig, settings_from_data
@@ -18,7 +20,6 @@ from foundation.mentions import BrandQuery
 from listener.sources.network import SourceHooks
 from storage import SearchFilters, Store
 
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 NOW_EPOCH = int(NOW.timestamp())
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -1,0 +1,91 @@
+"""The annotated real data (classifiers/training/data/real/): splits that never leak, labels that hold.
+
+The test split measures brands the model never saw, so no text (normalized) and no
+group (brand, app, product, game, company) may appear in two splits; every row must be
+valid under the guideline's rules, and its gap evidence must be exact text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import Counter
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from foundation.labels import EMOTIONS, GAPS, SENTIMENTS
+
+DATA = Path(__file__).resolve().parents[2] / "classifiers" / "training" / "data" / "real"
+SPLITS = ("train", "dev", "test")
+LIFECYCLES = ("before_purchase", "purchase_delivery", "use", "support", "leaving")
+
+
+@cache
+def rows(split: str) -> tuple[dict[str, Any], ...]:
+    with (DATA / f"{split}.jsonl").open(encoding="utf-8") as handle:
+        return tuple(json.loads(line) for line in handle if line.strip())
+
+
+def normalized(text: str) -> str:
+    """Case, accents' compatibility forms, handles, links and punctuation folded away."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = re.sub(r"@\w+|https?://\S+", " ", folded)
+    return re.sub(r"[\W_]+", "", folded)
+
+
+@pytest.mark.parametrize(("first", "second"), [("train", "dev"), ("train", "test"), ("dev", "test")])
+def test_no_text_is_shared_between_splits(first: str, second: str) -> None:
+    shared = {normalized(r["text"]) for r in rows(first)} & {normalized(r["text"]) for r in rows(second)}
+    assert sorted(shared)[:5] == []
+
+
+@pytest.mark.parametrize(("first", "second"), [("train", "dev"), ("train", "test"), ("dev", "test")])
+def test_no_brand_or_group_is_shared_between_splits(first: str, second: str) -> None:
+    def groups(split: str) -> set[str]:
+        return {r["group"] for r in rows(split)} | {
+            f"{r['source']}:{r['provenance']['split_unit']}" for r in rows(split)
+        }
+
+    assert sorted(groups(first) & groups(second)) == []
+
+
+def test_sizes_meet_what_evaluation_needs() -> None:
+    counts = {split: len(rows(split)) for split in SPLITS}
+    assert sum(counts.values()) >= 5000
+    assert counts["test"] >= 1200
+    gaps = Counter(r["labels"]["gap"] for r in rows("test"))
+    assert gaps["shortfall"] + gaps["exceeded"] >= 200
+    channels = {r["channel"] for r in rows("test")}
+    assert {"tweet", "review", "review_sentence", "complaint_form", "support_message"} <= channels
+
+
+@pytest.mark.parametrize("split", SPLITS)
+def test_every_row_follows_the_guideline(split: str) -> None:
+    problems = []
+    for row in rows(split):
+        lab = row["labels"]
+        about = lab["about_brand"]
+        checks = {
+            "label sets": lab["sentiment"] in SENTIMENTS and lab["gap"] in GAPS and lab["emotion"] in EMOTIONS,
+            "lifecycle": (lab["lifecycle"] in LIFECYCLES) if about else lab["lifecycle"] is None,
+            "about_brand first": about or not (lab["complaint"] or lab["switching"] or lab["gap"] != "none"),
+            "a shortfall is a complaint": lab["gap"] != "shortfall" or lab["complaint"],
+            "evidence exactly when a gap": bool(lab["gap_evidence"]) == (lab["gap"] != "none"),
+            "evidence is exact text": all(
+                row["text"][span["start"] : span["end"]] == span["text"] for span in lab["gap_evidence"]
+            ),
+            "two passes kept": set(row["passes"]) == {"A", "B"},
+        }
+        problems += [f"{row['id']}: {name}" for name, ok in checks.items() if not ok]
+    assert problems[:10] == []
+
+
+def test_every_row_keeps_its_provenance() -> None:
+    for split in SPLITS:
+        for row in rows(split):
+            provenance = row["provenance"]
+            assert provenance["pool_file"] and provenance["pool_id"] and provenance["split"] == split

@@ -38,9 +38,9 @@ class JobOutcome:
 
 
 def _load_classifier(loaded: LoadedConfig) -> Any:
-    from classifiers import load_classifier  # heavy: imported only when a classify job runs
+    from cxpulse.app.classify import get_classifier  # heavy: imported only when a classify job runs
 
-    return load_classifier(loaded.settings.classifiers)
+    return get_classifier(loaded.settings.classifiers)
 
 
 @dataclass

@@ -8,6 +8,7 @@ from typing import Any
 __all__ = [
     "EMOTIONS",
     "GAPS",
+    "LIFECYCLE_STAGES",
     "SENTIMENTS",
     "TWEETEVAL_EMOTIONS",
     "Classification",
@@ -34,6 +35,10 @@ EMOTIONS: tuple[str, ...] = (
 frustration, disappointment, anxiety, delight and neutral."""
 
 TWEETEVAL_EMOTIONS: tuple[str, ...] = ("anger", "joy", "optimism", "sadness")
+
+LIFECYCLE_STAGES: tuple[str, ...] = ("before_purchase", "purchase_delivery", "use", "support", "leaving")
+"""Where in the customer's journey with the brand a text sits, in journey order (the
+annotation guideline's ``lifecycle`` field; it is null when the text is not about the brand)."""
 
 
 @dataclass(frozen=True)

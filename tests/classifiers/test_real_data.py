@@ -17,11 +17,10 @@ from typing import Any
 
 import pytest
 
-from foundation.labels import EMOTIONS, GAPS, SENTIMENTS
+from foundation.labels import EMOTIONS, GAPS, LIFECYCLE_STAGES, SENTIMENTS
 
 DATA = Path(__file__).resolve().parents[2] / "classifiers" / "training" / "data" / "real"
 SPLITS = ("train", "dev", "test")
-LIFECYCLES = ("before_purchase", "purchase_delivery", "use", "support", "leaving")
 
 
 @cache
@@ -71,7 +70,7 @@ def test_every_row_follows_the_guideline(split: str) -> None:
         about = lab["about_brand"]
         checks = {
             "label sets": lab["sentiment"] in SENTIMENTS and lab["gap"] in GAPS and lab["emotion"] in EMOTIONS,
-            "lifecycle": (lab["lifecycle"] in LIFECYCLES) if about else lab["lifecycle"] is None,
+            "lifecycle": (lab["lifecycle"] in LIFECYCLE_STAGES) if about else lab["lifecycle"] is None,
             "about_brand first": about or not (lab["complaint"] or lab["switching"] or lab["gap"] != "none"),
             "a shortfall is a complaint": lab["gap"] != "shortfall" or lab["complaint"],
             "evidence exactly when a gap": bool(lab["gap_evidence"]) == (lab["gap"] != "none"),

@@ -48,6 +48,7 @@ from classifiers.training.annotation import (  # noqa: E402
     TAXONOMY_FILE,
     agreement,
     agreement_table,
+    audit_table,
     check_file,
     export,
     load_adjudications,
@@ -57,6 +58,7 @@ from classifiers.training.annotation import (  # noqa: E402
     prepare,
     prepare_report,
     read_exclude,
+    read_jsonl,
     update_readme,
     write_agreement,
     write_disagreements,
@@ -119,6 +121,12 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    final = read_jsonl(args.data / f"{args.split}.jsonl")
+    print(audit_table(final, read_jsonl(args.labels)))
+    return 0
+
+
 def cmd_disagreements(args: argparse.Namespace) -> int:
     loaded = load_passes(args.data, load_topics(args.taxonomy))
     n, files = write_disagreements(loaded, args.data / "adjudication")
@@ -166,6 +174,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("agreement", help="Cohen's kappa and %% agreement per field; writes agreement.json")
     p.add_argument("--update-readme", action="store_true", help="fill the Agreement section of README.md")
     p.set_defaults(func=cmd_agreement)
+    p = sub.add_parser("audit", help="a blind re-annotation's agreement with the final labels of one split")
+    p.add_argument("labels", type=Path, help="the audit's labels, e.g. audit/audit-test.labels.jsonl")
+    p.add_argument("--split", choices=("train", "dev", "test"), default="test", help="the split audited (default test)")
+    p.set_defaults(func=cmd_audit)
     p = sub.add_parser("disagreements", help="write adjudication batches for items the passes disagree on")
     p.set_defaults(func=cmd_disagreements)
     p = sub.add_parser("export", help="write train/dev/test.jsonl with the final labels")

@@ -15,6 +15,7 @@ from classifiers.training.annotation import (
     agreement,
     apply_review,
     assign_splits,
+    audit_table,
     check_file,
     cohen_kappa,
     export,
@@ -415,3 +416,16 @@ def test_an_inconsistent_review_row_is_reported_and_changes_nothing(tmp_path: Pa
         f"review: lifecycle must be one of {', '.join(LIFECYCLE_STAGES)} or null; got 'later'"
     ]
     assert row["labels"] == labels() and row["review"] is None
+
+
+def test_audit_table_compares_a_blind_pass_with_the_final_labels() -> None:
+    final = [
+        {"id": "x1", "labels": labels(gap="shortfall", gap_evidence=[{"text": "q", "start": 0, "end": 1}])},
+        {"id": "x2", "labels": labels()},
+    ]
+    audit = [{"item_id": "x1", **labels()}, {"item_id": "x2", **labels()}, {"item_id": "other", **labels()}]
+    table = audit_table(final, audit)
+    assert table.startswith("Blind audit: 2 items")  # the item outside the split is not counted
+    assert "| about_brand | n/a | 100.0 |" in table  # one label on both sides: kappa undefined
+    assert "| gap | 0.000 | 50.0 |" in table
+    assert "| shortfall | 1 | 0 | 0 |" in table  # the final shortfall the audit called none

@@ -28,6 +28,7 @@ from classifiers.training.annotation.adjudication import (
 from classifiers.training.annotation.agreement import (
     agreement,
     agreement_table,
+    audit_table,
     cohen_kappa,
     evidence_f1,
     percent_agreement,
@@ -76,6 +77,7 @@ __all__ = [
     "agreement_table",
     "apply_review",
     "assign_splits",
+    "audit_table",
     "check_file",
     "cohen_kappa",
     "disputed_fields",

@@ -27,6 +27,7 @@ __all__ = [
     "README_START",
     "agreement",
     "agreement_table",
+    "audit_table",
     "cohen_kappa",
     "evidence_f1",
     "percent_agreement",
@@ -164,3 +165,25 @@ def update_readme(readme: Path, table: str) -> bool:
     _, tail = rest.split(README_END, 1)
     readme.write_text(f"{head}{README_START}\n{table}\n{README_END}{tail}", encoding="utf-8")
     return True
+
+
+def audit_table(final_rows: Sequence[dict[str, Any]], audit_rows: Sequence[dict[str, Any]]) -> str:
+    """A blind audit against the final labels: Cohen's kappa and % agreement per field, and the
+    gap confusion (final label down, audit across), as Markdown. Audit rows are keyed by ``item_id``."""
+    final = {row["id"]: row["labels"] for row in final_rows}
+    audited = [row for row in audit_rows if row["item_id"] in final]
+    lines = [
+        f"Blind audit: {len(audited)} items re-annotated without seeing any earlier label.",
+        "",
+        "| field | Cohen's kappa (audit vs final) | % agreement |",
+        "|---|---:|---:|",
+    ]
+    for name in KAPPA_FIELDS:
+        a = [row[name] for row in audited]
+        b = [final[row["item_id"]][name] for row in audited]
+        lines.append(f"| {name} | {_fmt(cohen_kappa(a, b))} | {_fmt(percent_agreement(a, b), 1)} |")
+    gaps = ("none", "shortfall", "exceeded")
+    confusion = Counter((final[row["item_id"]]["gap"], row["gap"]) for row in audited)
+    lines += ["", "| final gap \\ audit | " + " | ".join(gaps) + " |", "|---|" + "---:|" * len(gaps)]
+    lines += [f"| {f} | " + " | ".join(str(confusion[(f, a)]) for a in gaps) + " |" for f in gaps]
+    return "\n".join(lines)

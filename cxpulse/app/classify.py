@@ -8,7 +8,7 @@ runs the current model again over mentions an earlier (or the same) version
 classified, replacing rows of the current version.
 
 Each mention is classified with the taxonomy of its first brand (alphabetical;
-see :func:`classifiers.taxonomy.taxonomy_for`). Content duplicates are not sent
+see :func:`taxonomy_for` below). Content duplicates are not sent
 to the model: they get a copy of their original's classification (see
 :mod:`storage.classifications`), and the engine itself classifies identical
 texts within a batch once.

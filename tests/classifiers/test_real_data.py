@@ -8,8 +8,6 @@ valid under the guideline's rules, and its gap evidence must be exact text.
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from collections import Counter
 from functools import cache
 from pathlib import Path
@@ -17,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from classifiers.training.annotation.pool import norm_key
 from foundation.labels import EMOTIONS, GAPS, LIFECYCLE_STAGES, SENTIMENTS
 
 DATA = Path(__file__).resolve().parents[2] / "classifiers" / "training" / "data" / "real"
@@ -29,16 +28,9 @@ def rows(split: str) -> tuple[dict[str, Any], ...]:
         return tuple(json.loads(line) for line in handle if line.strip())
 
 
-def normalized(text: str) -> str:
-    """Case, accents' compatibility forms, handles, links and punctuation folded away."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    folded = re.sub(r"@\w+|https?://\S+", " ", folded)
-    return re.sub(r"[\W_]+", "", folded)
-
-
 @pytest.mark.parametrize(("first", "second"), [("train", "dev"), ("train", "test"), ("dev", "test")])
 def test_no_text_is_shared_between_splits(first: str, second: str) -> None:
-    shared = {normalized(r["text"]) for r in rows(first)} & {normalized(r["text"]) for r in rows(second)}
+    shared = {norm_key(r["text"]) for r in rows(first)} & {norm_key(r["text"]) for r in rows(second)}
     assert sorted(shared)[:5] == []
 
 

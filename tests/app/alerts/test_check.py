@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import json
+import re
 from datetime import timedelta
 from email.message import Message
 from pathlib import Path
@@ -145,6 +146,48 @@ def test_the_webhook_gets_a_slack_compatible_post(store: Store, seeder: Any, tmp
     assert payload["text"].startswith("*Volume spike: Acme*")
     assert "acme &lt;b&gt;&amp;&lt;/b&gt; co" in payload["text"]
     assert payload["alert"]["kind"] == "volume" and payload["alert"]["brand"] == "Acme"
+
+
+@respx.mock
+def test_hostile_urls_and_text_cannot_rewrite_the_slack_text(store: Store, seeder: Any, tmp_path: Path) -> None:
+    route = respx.post(WEBHOOK).mock(return_value=httpx.Response(200, text="ok"))
+    seed_baseline(seeder)
+    burst(seeder, 50, negative=0.2)
+    injected = "https://ok.example/>*FAKE*<https://phish.example|Click"
+    seeder.add("Acme", "acme <!channel> <https://phish.example|Click here>", NOW - timedelta(milliseconds=100))
+    seeder.add("Acme", "acme link", NOW - timedelta(milliseconds=200), url=injected)
+    seeder.add("Acme", "acme script", NOW - timedelta(milliseconds=300), url="javascript:alert(1)")
+    seeder.flush()
+    config(tmp_path, alerts='webhook = { env = "SLACK_WEBHOOK_URL" }')
+    path = tmp_path / "config.toml"
+    path.write_text(path.read_text().replace('recipients = ["cx-team@example.com"]', ""), encoding="utf-8")
+    loaded = load_config(path, env={})
+    [outcome] = check_alerts(store, loaded, {"SLACK_WEBHOOK_URL": WEBHOOK}, now=NOW).results
+    assert outcome.status == "sent"
+    text = json.loads(route.calls.last.request.content)["text"]
+
+    # Every <...> left in the text is one of our own http(s) links: nothing quoted opened a link or a ping.
+    controls = re.findall(r"<[^<>]*>", text)
+    assert controls and all(re.fullmatch(r"<https?://[^<>| ]+\|open>", c) for c in controls), controls
+    body = re.sub(r"(?m)^> ", "", text)  # our own quote markers
+    assert body.count("<") == body.count(">") == len(controls)
+    assert "acme &lt;!channel&gt; &lt;https://phish.example|Click here&gt;" in text
+    assert "<https://ok.example/%3E*FAKE*%3Chttps://phish.example%7CClick|open>" in text
+    assert "> acme script (not linked: `javascript:alert(1)`)" in text
+
+
+def test_a_non_http_url_is_inert_text_in_the_email(store: Store, seeder: Any, smtp_server: Any, tmp_path: Path) -> None:
+    seed_baseline(seeder)
+    burst(seeder, 50, negative=0.2)
+    seeder.add("Acme", "acme script", NOW - timedelta(milliseconds=100), url="javascript:alert(1)")
+    seeder.add("Acme", "acme quote", NOW - timedelta(milliseconds=200), url='https://ok.example/"onmouseover=x')
+    seeder.flush()
+    check_alerts(store, config(tmp_path, port=smtp_server.port), {}, now=NOW)
+    message = email.message_from_bytes(smtp_server.handler.envelopes[0].content)
+    html = _part(message, "text/html")
+    assert "javascript:" not in re.sub(r"not linked: javascript:alert\(1\)", "", html)
+    assert 'href="https://ok.example/%22onmouseover=x"' in html
+    assert "not linked: javascript:alert(1)" in _part(message, "text/plain")
 
 
 @respx.mock

@@ -190,6 +190,20 @@ def test_a_non_http_url_is_inert_text_in_the_email(store: Store, seeder: Any, sm
     assert "not linked: javascript:alert(1)" in _part(message, "text/plain")
 
 
+def test_alerts_quote_the_newest_mentions_by_created_at(
+    store: Store, seeder: Any, smtp_server: Any, tmp_path: Path
+) -> None:
+    seed_baseline(seeder)
+    # Stored newest first: the highest ids are the oldest mentions of the window.
+    for i in range(50):
+        seeder.add("Acme", f"acme no.{i:02d}", NOW - timedelta(minutes=i + 1), url=f"https://social.example/p/{i}")
+    seeder.flush()
+    [outcome] = check_alerts(store, config(tmp_path, port=smtp_server.port), {}, now=NOW).results
+    assert outcome.spike.kind == "volume" and outcome.status == "sent"
+    plain = _part(email.message_from_bytes(smtp_server.handler.envelopes[0].content), "text/plain")
+    assert re.findall(r"acme no\.\d\d", plain) == ["acme no.00", "acme no.01", "acme no.02"]
+
+
 @respx.mock
 def test_a_failing_webhook_does_not_stop_the_email(store: Store, seeder: Any, smtp_server: Any, tmp_path: Path) -> None:
     respx.post(WEBHOOK).mock(return_value=httpx.Response(500))

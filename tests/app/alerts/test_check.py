@@ -228,6 +228,22 @@ def test_smtp_down_records_a_failed_alert_and_the_next_check_sends_it(
     assert [row.status for row in alert_rows(store)] == ["failed", "sent"]
 
 
+def test_an_alert_email_that_may_have_arrived_is_not_sent_again_within_the_cooldown(
+    store: Store, seeder: Any, dropping_smtp_server: Any, tmp_path: Path
+) -> None:
+    dropping_smtp_server.handler.drops = 10  # it keeps every message and never confirms one
+    seed_baseline(seeder)
+    burst(seeder, 50, negative=0.2)
+    loaded = config(tmp_path, port=dropping_smtp_server.port)
+    first = check_alerts(store, loaded, {}, now=NOW)
+    assert first.failed and [r.status for r in first.results] == ["uncertain"]
+    assert "may or may not have been delivered" in (first.results[0].error or "")
+    again = check_alerts(store, loaded, {}, now=NOW + timedelta(minutes=15))
+    assert [r.status for r in again.results] == ["cooldown"]
+    assert len(dropping_smtp_server.handler.envelopes) == 1
+    assert [row.status for row in alert_rows(store)] == ["uncertain"]
+
+
 def test_dry_run_sends_and_records_nothing(store: Store, seeder: Any, tmp_path: Path) -> None:
     seed_baseline(seeder)
     burst(seeder, 50, negative=0.2)

@@ -146,15 +146,21 @@ class Mailer:
             if self.smtp.username is not None:
                 client.login(self.smtp.username, self._password or "")
             try:
-                return client.send_message(message, from_addr=sender, to_addrs=recipients)
+                refused = client.send_message(message, from_addr=sender, to_addrs=recipients)
             except smtplib.SMTPResponseException:
                 raise  # the server answered: refused, certainly not delivered
             except OSError as exc:  # smtplib's errors are OSErrors too
                 if client.message_sent:
                     raise _Unconfirmed() from exc
                 raise
-        finally:
+        except Exception:
             _quit(client)
+            raise
+        except BaseException:  # interrupted: no polite QUIT, which could wait for the server's timeout
+            client.close()
+            raise
+        _quit(client)
+        return refused
 
     def _connect(self) -> _SMTP:
         smtp = self.smtp

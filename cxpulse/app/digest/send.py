@@ -143,14 +143,17 @@ def send_digest(
         )
     except DeliveryError as exc:
         return _failed(digest.name, period, claim, message_id, recipients, str(exc), finish)
-    except BaseException as exc:  # killed or crashed mid-send: the server may have the message
-        finish(
-            "uncertain", f"stopped while handing it to the mail server ({type(exc).__name__})", may_have_arrived=True
-        )
+    except BaseException as exc:  # interrupted or crashed mid-send: the server may have the message
+        try:
+            error = f"stopped while handing it to the mail server ({type(exc).__name__})"
+            finish("uncertain", error, may_have_arrived=True)
+        except Exception:  # the store failed too: the row stays "sending", which the next run reads the same way
+            log.exception("digest %s for %s: could not record the interrupted send", digest.name, period.label)
         raise
     notes = [f"{rcpt} refused: {code}" for rcpt, (code, _) in refused.items()]
     if claim.resend:
-        notes.insert(0, f"resent with the same Message-ID after an attempt that may have arrived ({claim.error})")
+        earlier = f" ({claim.error})" if claim.error else ""
+        notes.insert(0, f"resent with the same Message-ID after an attempt that may have arrived{earlier}")
     note = "; ".join(notes) or None
     finish("sent", note)
     log.info("sent digest %s for %s to %d recipient(s)", digest.name, period.label, len(recipients))

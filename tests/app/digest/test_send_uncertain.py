@@ -8,6 +8,7 @@ Message-ID, so at most two copies ever arrive without `--resend`.
 from __future__ import annotations
 
 import email
+import signal
 import socket
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from datetime import timedelta
 from email.policy import default
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select, update
 from testkit.digests import NOW, Seeder, write_config
 from testkit.smtp import SmtpServer
@@ -113,8 +115,14 @@ def test_a_resend_that_fails_outright_leaves_it_uncertain_not_failed(
     assert len(_message_ids(dropping_smtp_server, smtp_server)) == 2
 
 
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
 def test_a_run_killed_mid_send_is_seen_at_once_and_resent_once(
-    store: Store, seeder: Seeder, stalling_smtp_server: SmtpServer, smtp_server: SmtpServer, tmp_path: Path
+    how: signal.Signals,
+    store: Store,
+    seeder: Seeder,
+    stalling_smtp_server: SmtpServer,
+    smtp_server: SmtpServer,
+    tmp_path: Path,
 ) -> None:
     _seed(seeder)
     stalling = tmp_path / "stalling"
@@ -136,14 +144,18 @@ def test_a_run_killed_mid_send_is_seen_at_once_and_resent_once(
             time.sleep(0.05)
         assert stalling_smtp_server.handler.envelopes, "the sender never handed the message over"
     finally:
-        sender.kill()
-        sender.wait()
+        sender.send_signal(how)
+        if sender.wait(timeout=60) is None:  # pragma: no cover
+            sender.kill()
 
     run = _run(store)
-    assert (run.status, run.claimed_by, run.attempts) == ("sending", f"{sender.pid}@{socket.gethostname()}", 1)
+    assert (run.claimed_by, run.attempts) == (f"{sender.pid}@{socket.gethostname()}", 1)
+    # SIGKILL leaves the row "sending" (read as uncertain by the next run); Ctrl-C records it as uncertain.
+    expected = ("sending", 0) if how == signal.SIGKILL else ("uncertain", 1)
+    assert (run.status, run.uncertain_attempts) == expected
     loaded = write_config(tmp_path, port=smtp_server.port)
     [row] = digest_status(store, loaded, now=NOW + timedelta(minutes=1))
-    assert row.status == "sending" and row.next.startswith("resent once by the next send")
+    assert row.status == expected[0] and row.next.startswith("resent once by the next send")
 
     # Not "being sent by another run": that run is dead, and the message may have arrived.
     outcome = send_digest(store, loaded, "weekly", now=NOW + timedelta(minutes=1), env={})
@@ -152,6 +164,7 @@ def test_a_run_killed_mid_send_is_seen_at_once_and_resent_once(
     run = _run(store)
     assert (run.status, run.attempts, run.uncertain_attempts) == ("sent", 2, 1)
     assert "stopped while handing it to the mail server" in (run.error or "")
+    assert sender.returncode != 0
 
 
 def test_a_live_run_elsewhere_is_waited_for_then_taken_over_after_the_stale_window(

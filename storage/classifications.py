@@ -92,6 +92,22 @@ class ClassificationValues(Protocol):
     def emotion_scores(self) -> Mapping[str, float]: ...
     @property
     def flagged(self) -> bool: ...
+    @property
+    def about_brand(self) -> bool: ...
+    @property
+    def about_brand_score(self) -> float: ...
+    @property
+    def complaint_score(self) -> float: ...
+    @property
+    def switching(self) -> bool: ...
+    @property
+    def switching_score(self) -> float: ...
+    @property
+    def lifecycle(self) -> str | None: ...
+    @property
+    def lifecycle_scores(self) -> Mapping[str, float]: ...
+    @property
+    def windows(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +163,17 @@ _VALUE_COLUMNS = (
     "emotion",
     "emotion_scores",
     "flagged",
+    "about_brand",
+    "about_brand_score",
+    "complaint_score",
+    "switching",
+    "switching_score",
+    "lifecycle",
+    "lifecycle_scores",
+    "windows",
     "classified_at",
 )
+"""Every value column, ``classified_at`` last (copies take a new time)."""
 
 
 def _row(mention_id: int, value: ClassificationValues, now: datetime) -> dict[str, Any]:
@@ -165,6 +190,14 @@ def _row(mention_id: int, value: ClassificationValues, now: datetime) -> dict[st
         "emotion": value.emotion,
         "emotion_scores": {k: float(v) for k, v in value.emotion_scores.items()},
         "flagged": bool(value.flagged),
+        "about_brand": bool(value.about_brand),
+        "about_brand_score": float(value.about_brand_score),
+        "complaint_score": float(value.complaint_score),
+        "switching": bool(value.switching),
+        "switching_score": float(value.switching_score),
+        "lifecycle": value.lifecycle,
+        "lifecycle_scores": {k: float(v) for k, v in value.lifecycle_scores.items()},
+        "windows": int(value.windows),
         "classified_at": now,
     }
 

@@ -12,6 +12,7 @@ adapter.safetensors, heads.safetensors).
     python scripts/train_classifiers.py                      # GPU if present, else CPU (about an hour on 2 cores)
     python scripts/train_classifiers.py --limit 200 --epochs 1 --out /tmp/smoke   # a quick smoke run
     python scripts/train_classifiers.py --model bert-base-uncased --out my-heads  # heads for another encoder
+    python scripts/train_classifiers.py --recalibrate --out DIR   # only re-fit DIR's calibration on the real dev split
 
 Then score it with scripts/eval_classifiers.py --artifacts DIR.
 """
@@ -72,7 +73,15 @@ def main(argv: list[str] | None = None) -> int:
         "--cpu-bfloat16", action="store_true", help="on a CPU with native bfloat16, train in bfloat16 autocast"
     )
     parser.add_argument("--version", default=defaults.version, help="artifact version recorded in the model version")
+    parser.add_argument(
+        "--recalibrate", action="store_true", help="no training: re-fit the calibration of the artifact in --out"
+    )
     args = parser.parse_args(argv)
+    if args.recalibrate:
+        from classifiers.training.train import recalibrate
+
+        recalibrate(args.out, progress=lambda line: print(line, flush=True))
+        return 0
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if not (args.data / "tweeteval").is_dir():
         parser.error(f"{args.data} has no tweeteval/ folder; pass --data pointing at the shared data")

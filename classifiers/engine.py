@@ -74,6 +74,9 @@ class Classifier:
         self.flag_thresholds = FlagThresholds.resolve(flag_rule, calibration.get("flag", {}))
         self.temperatures: dict[str, float] = dict(calibration.get("temperatures", {}))
         self.gap_offsets = torch.tensor(calibration.get("gap_offsets", [0.0, 0.0, 0.0]), dtype=torch.float32)
+        self.sentiment_offsets = torch.tensor(
+            calibration.get("sentiment_offsets", [0.0, 0.0, 0.0]), dtype=torch.float32
+        )
         self.switching_threshold = float(calibration.get("switching_threshold", 0.5))
         self.about_brand_threshold = float(calibration.get("about_brand_threshold", 0.5))
         self.topic_threshold = topic_threshold if topic_threshold is not None else manifest.topic_threshold
@@ -166,7 +169,11 @@ class Classifier:
                 input_ids[r, : len(ids)] = torch.tensor(ids)
                 attention[r, : len(ids)] = 1
             output = self.network(input_ids, attention)
-            sentiment = torch.softmax(output.sentiment.float() / temperature("sentiment", 1.0), -1)
+            sentiment = torch.softmax(
+                torch.log_softmax(output.sentiment.float() / temperature("sentiment", 1.0), -1)
+                + self.sentiment_offsets,
+                -1,
+            )
             emotion = torch.softmax(output.emotion.float() / temperature("emotion", 1.0), -1)
             gap = torch.softmax(
                 torch.log_softmax(output.gap.float() / temperature("gap", 1.0), -1) + self.gap_offsets, -1

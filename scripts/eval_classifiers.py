@@ -203,6 +203,13 @@ def _clinc150_rows(data_dir: Path, limit: int | None) -> tuple[list[dict[str, st
     return rows, sorted({r["intent"] for r in rows})
 
 
+def _intent_description(name: str) -> str:
+    """An intent's name as words ("card_declined" → "card declined"); "no" becomes "saying no"
+    (a topic description needs three characters)."""
+    words = name.replace("_", " ")
+    return words if len(words) >= 3 else f"saying {words}"
+
+
 def _clinc150_untrained(data_dir: Path, limit: int | None) -> float:
     """The same check with the untrained encoder's own mean-pooled cosine (the floor to beat)."""
     import torch
@@ -224,7 +231,7 @@ def _clinc150_untrained(data_dir: Path, limit: int | None) -> float:
                 out.append(torch.nn.functional.normalize(mean_pool(states, batch["attention_mask"]), dim=-1))
         return torch.cat(out)
 
-    prototypes = embed([n.replace("_", " ") for n in names])
+    prototypes = embed([_intent_description(n) for n in names])
     best = (embed([r["text"] for r in rows]) @ prototypes.T).argmax(-1).tolist()
     right = sum(1 for r, b in zip(rows, best, strict=True) if names[b] == r["intent"])
     return round(right / len(rows), 4) if rows else 0.0
@@ -234,7 +241,7 @@ def _clinc150(classifier: object, data_dir: Path, limit: int | None) -> float:
     """Top-1 intent on CLINC150's in-scope test queries, each intent known only by its name."""
     rows, names = _clinc150_rows(data_dir, limit)
     taxonomy = Taxonomy(
-        tuple(TopicConfig(name=f"intent{i}", description=n.replace("_", " ")) for i, n in enumerate(names))
+        tuple(TopicConfig(name=f"intent{i}", description=_intent_description(n)) for i, n in enumerate(names))
     )
     predicted = classifier.classify([r["text"] for r in rows], taxonomy)  # type: ignore[attr-defined]
     right = sum(

@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.recalibrate:
         from classifiers.training.train import recalibrate
 
-        recalibrate(args.out, progress=lambda line: print(line, flush=True))
+        recalibrate(args.out, args.data, progress=lambda line: print(line, flush=True))
         return 0
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if not (args.data / "tweeteval").is_dir():

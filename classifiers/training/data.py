@@ -21,10 +21,10 @@ from foundation.labels import EMOTIONS, GAPS, LIFECYCLE_STAGES, SENTIMENTS, TWEE
 
 __all__ = [
     "CORPUS_DIR",
+    "REAL_DIR",
     "CxExample",
     "LabelledText",
     "MultiLabelText",
-    "REAL_DIR",
     "RealExample",
     "default_data_dir",
     "read_banking77",

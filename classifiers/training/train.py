@@ -66,7 +66,7 @@ from classifiers.training.data import (
     read_tweeteval,
 )
 from foundation.clock import utc_now
-from foundation.labels import EMOTIONS, GAPS, LIFECYCLE_STAGES, SENTIMENTS
+from foundation.labels import GAPS, SENTIMENTS
 
 __all__ = ["TrainSettings", "train"]
 
@@ -233,7 +233,7 @@ def _finish(
     settings: TrainSettings,
     selection: dict[str, Any],
     encoder_name: str,
-    location: Path,
+    location: str,
     targets: list[str],
     device: torch.device,
     started: float,
@@ -356,7 +356,9 @@ def _load(settings: TrainSettings, rng: random.Random) -> dict[str, Any]:
         "val_emotion": read_tweeteval(settings.data_dir, "emotion", "val"),
     }
     if settings.limit:
-        for key in ("real", "real_dev", "sentiment", "emotion", "intents", "aspects", "cx", "val_sentiment", "val_emotion"):
+        for key in (
+            "real", "real_dev", "sentiment", "emotion", "intents", "aspects", "cx", "val_sentiment", "val_emotion"
+        ):
             data[key] = data[key][: settings.limit]
     return data
 
@@ -403,7 +405,6 @@ def _balanced(labels: Sequence[int], classes: int) -> torch.Tensor:
 def _loss(
     context: _Context, batch: _Batch, weights: dict[str, torch.Tensor], data: dict[str, Any], rng: random.Random
 ) -> torch.Tensor:
-    network = context.network
     device = context.device
     if batch.task in ("sentiment", "emotion"):
         items: list[LabelledText] = batch.items
@@ -459,7 +460,8 @@ def _real_loss(
     topic_targets = tensor([[1.0 if n in x.topics else 0.0 for n in context.topic_names] for x in items], torch.float)
     topics = bce(network.topics.logits(vectors, prototypes), topic_targets)
     return (
-        sentiment + about + complaint + 1.5 * gap + evidence + 2.0 * topics + 0.5 * emotion + switching + 0.5 * lifecycle
+        sentiment + about + complaint + 1.5 * gap + evidence + 2.0 * topics
+        + 0.5 * emotion + switching + 0.5 * lifecycle
     )
 
 
@@ -582,7 +584,9 @@ def _predict(context: _Context, texts: Sequence[str], batch_size: int = 64) -> d
     return out
 
 
-def _flag_predictions(about: Sequence[float], complaint: Sequence[float], shortfall: Sequence[float], rule: dict[str, float]) -> list[int]:
+def _flag_predictions(
+    about: Sequence[float], complaint: Sequence[float], shortfall: Sequence[float], rule: dict[str, float]
+) -> list[int]:
     return [
         int(a >= rule["about_brand_min"] and (c >= rule["complaint_min"] or s >= rule["shortfall_min"]))
         for a, c, s in zip(about, complaint, shortfall, strict=True)
@@ -596,13 +600,16 @@ def _validate(context: _Context, data: dict[str, Any]) -> dict[str, float]:
     about = torch.sigmoid(predicted["about_brand"]).tolist()
     complaint = torch.sigmoid(predicted["complaint"]).tolist()
     shortfall = torch.softmax(predicted["gap"], -1)[:, GAPS.index("shortfall")].tolist()
-    flags = _flag_predictions(about, complaint, shortfall, {"about_brand_min": 0.5, "complaint_min": 0.5, "shortfall_min": 0.5})
+    rule = {"about_brand_min": 0.5, "complaint_min": 0.5, "shortfall_min": 0.5}
+    flags = _flag_predictions(about, complaint, shortfall, rule)
     switching = [int(p >= 0.5) for p in torch.sigmoid(predicted["switching"]).tolist()]
     return {
         "val_sentiment_macro_recall": macro_recall(
             [x.label for x in data["val_sentiment"]], predicted_labels(sentiment["sentiment"]), 3
         ),
-        "dev_sentiment_macro_recall": macro_recall([x.sentiment for x in dev], predicted_labels(predicted["sentiment"]), 3),
+        "dev_sentiment_macro_recall": macro_recall(
+            [x.sentiment for x in dev], predicted_labels(predicted["sentiment"]), 3
+        ),
         "dev_gap_macro_f1": macro_f1([x.gap for x in dev], predicted_labels(predicted["gap"]), 3),
         "dev_flagged_macro_f1": macro_f1([int(x.complaint and x.about_brand) for x in dev], flags, 2),
         "dev_about_brand_f1": _positive_f1([x.about_brand for x in dev], [p >= 0.5 for p in about]),

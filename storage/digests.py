@@ -4,16 +4,16 @@ Every query walks ``ix_mentions_created_at`` over the range (the previous
 period's start to the current period's end), looks the brand link up by
 primary key and the classification by ``(mention_id, model_version)``, and
 returns counts, never rows, except the few quoted shortfalls and switching
-threats and the texts of complaints scanned for emerging phrases.
-
-A **complaint** is a flagged mention. Classifications by a model before 2.0 (no
-``about_brand`` head, the column NULL) were flagged without asking whether the
-text is about a brand, so for them a negative mention counts as a complaint too,
-as it always did; for newer ones general negativity (politics, a bad day) is not
-a complaint. Copies of a mention stored
-under another id (``duplicate_of_id`` set) are not counted again.
+threats and the texts of complaints scanned for emerging phrases. Copies of a
+mention stored under another id (``duplicate_of_id`` set) are not counted again.
 Works the same on SQLite and PostgreSQL. Each query is one unit of work on its
 own connection, so a caller may run them side by side.
+
+A **complaint** is a flagged mention. Classifications by a model before 2.0 (no
+``about_brand`` head: the column is NULL) were flagged without asking whether the
+text is about a brand, so for them a negative mention counts as a complaint too,
+as it always did; for newer ones general negativity (politics, a bad day) is not
+a complaint.
 """
 
 from __future__ import annotations

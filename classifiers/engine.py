@@ -249,7 +249,7 @@ class Classifier:
                 continue
             probabilities = torch.sigmoid(self.network.topics.logits(vectors, self.prototypes(taxonomy)))
             # A long text is about a topic when any of its windows is: the highest window per topic.
-            best = torch.stack([chunk.max(0).values for chunk in probabilities.split(sizes)])
+            best = torch.stack([chunk.max(0).values for chunk in torch.split(probabilities, sizes)])
             result[taxonomy] = best.tolist()
         return result
 

@@ -37,6 +37,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     exists,
+    false,
     func,
     literal,
     select,
@@ -144,6 +145,13 @@ class ClassificationSummary:
     by_sentiment: Mapping[str, int] = field(default_factory=dict)
     by_gap: Mapping[str, int] = field(default_factory=dict)
     by_emotion: Mapping[str, int] = field(default_factory=dict)
+    switching: int | None = None
+    """Switching threats (the customer says they will leave, cancel or switch); None for a
+    model version without the classifier 2.0 heads."""
+    not_about_brand: int | None = None
+    """Mentions not about a brand (general chatter); None for a model version without the heads."""
+    by_lifecycle: Mapping[str, int] = field(default_factory=dict)
+    """Mentions about a brand per lifecycle stage (empty without the heads)."""
 
 
 def _insert(connection: Connection, model: Any) -> Any:
@@ -377,13 +385,25 @@ def summarize(connection: Connection, model_version: str, *, since: datetime | N
     if since is not None:
         where.append(c.classified_at >= since)
 
-    def counts(column: Any) -> dict[str, int]:
-        stmt = select(column, func.count()).where(*where).group_by(column).order_by(func.count().desc(), column)
+    def counts(column: Any, *only: ColumnElement[bool]) -> dict[str, int]:
+        stmt = (
+            select(column, func.count())
+            .where(*where, *only)
+            .group_by(column)
+            .order_by(func.count().desc(), column)
+        )
         return {str(key): int(n) for key, n in connection.execute(stmt)}
 
-    total, flagged = connection.execute(
-        select(func.count(), func.count().filter(c.flagged.is_(true()))).where(*where)
+    total, flagged, with_heads, switching, not_about_brand = connection.execute(
+        select(
+            func.count(),
+            func.count().filter(c.flagged.is_(true())),
+            func.count(c.about_brand),
+            func.count().filter(c.switching.is_(true())),
+            func.count().filter(c.about_brand.is_(false())),
+        ).where(*where)
     ).one()
+    heads = bool(with_heads)
     return ClassificationSummary(
         model_version=model_version,
         classified=int(total),
@@ -391,4 +411,7 @@ def summarize(connection: Connection, model_version: str, *, since: datetime | N
         by_sentiment=counts(c.sentiment),
         by_gap=counts(c.expectation_gap),
         by_emotion=counts(c.emotion),
+        switching=int(switching or 0) if heads else None,
+        not_about_brand=int(not_about_brand or 0) if heads else None,
+        by_lifecycle=counts(c.lifecycle, c.lifecycle.is_not(None)),
     )

@@ -243,7 +243,7 @@ def _finish(
     settings: TrainSettings,
     selection: dict[str, Any],
     encoder_name: str,
-    location: Path,
+    location: str,
     targets: list[str],
     device: torch.device,
     started: float,

@@ -68,7 +68,7 @@ def _classification_condition(filters: SearchFilters) -> ColumnElement[bool]:
     if filters.about_brand is not None:
         where.append(c.about_brand.is_(true()) if filters.about_brand else c.about_brand.is_(false()))
     if filters.switching is not None:
-        where.append(c.switching.is_(true()) if filters.switching else c.switching.is_not(true()))
+        where.append(c.switching.is_(true()) if filters.switching else c.switching.is_(false()))
     if filters.lifecycles:
         where.append(c.lifecycle.in_(filters.lifecycles))
     if filters.topics:

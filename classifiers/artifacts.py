@@ -46,6 +46,9 @@ class Manifest:
     trained_at: str
     training: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
+    calibration: dict[str, Any] = field(default_factory=dict)
+    """Chosen on the real dev split: a temperature per head, the gap decision's log-offsets,
+    the flag rule's thresholds and the switching threshold (empty for artifacts before 2.0)."""
 
     @property
     def model_version(self) -> str:

@@ -1,10 +1,17 @@
-"""The classifier: one encoder pass per batch feeds every head.
+"""The classifier: one encoder pass per window feeds every head.
 
 Loading merges the trained LoRA adapter into the encoder's weights, so
-inference runs a plain transformer. Classifying sorts texts by length and pads
-each batch only to its longest text, runs under ``torch.inference_mode``,
+inference runs a plain transformer. A text longer than one window
+(``max_length`` tokens) is read whole, in overlapping windows, up to the
+store's 20,000-character cut; the windows' answers are combined per head (the
+most confident window for flag-type heads, gap and topics; a length-weighted
+mean for sentiment, emotion and lifecycle), and the gap evidence comes from the
+window that states the gap. Classifying sorts windows by length and pads each
+batch only to its longest window, runs under ``torch.inference_mode``,
 classifies identical texts (retweets, copies) once, and scores topics against
-prototypes that are encoded once per taxonomy and cached.
+prototypes that are encoded once per taxonomy and cached. Probabilities are
+calibrated: each head's logits are divided by the temperature fitted on the
+real dev split (``manifest.json``, ``calibration``).
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ import torch
 
 from classifiers.artifacts import ARTIFACT_FILES, Manifest, artifacts_dir, model_version, read_manifest
 from classifiers.encoder import encoder_fingerprint, load_encoder, resolve_encoder
-from classifiers.flag import is_flagged
+from classifiers.flag import FlagThresholds, is_flagged
 from classifiers.heads.evidence import spans_from_token_scores
 from classifiers.lora import merge_lora
 from classifiers.network import CxNetwork
@@ -35,8 +42,11 @@ logger = logging.getLogger(__name__)
 MAX_TOPICS = 3
 """At most this many topics per mention (the most likely ones above the threshold)."""
 
-MAX_INPUT_CHARS = 4000
-"""Characters read per text: far more than max_length tokens need, so tokenizing stays fast."""
+MAX_INPUT_CHARS = 20_000
+"""Characters read per text: the store keeps this many, and all of them are read."""
+
+WINDOW_OVERLAP = 32
+"""Tokens that consecutive windows of a long text share, so no sentence is read only in halves."""
 
 
 class Classifier:
@@ -59,7 +69,16 @@ class Classifier:
         self.manifest = manifest
         self.batch_size = batch_size
         self.max_length = max_length
+        calibration = manifest.calibration or {}
         self.flag_rule = flag_rule
+        self.flag_thresholds = FlagThresholds.resolve(flag_rule, calibration.get("flag", {}))
+        self.temperatures: dict[str, float] = dict(calibration.get("temperatures", {}))
+        self.gap_offsets = torch.tensor(calibration.get("gap_offsets", [0.0, 0.0, 0.0]), dtype=torch.float32)
+        self.sentiment_offsets = torch.tensor(
+            calibration.get("sentiment_offsets", [0.0, 0.0, 0.0]), dtype=torch.float32
+        )
+        self.switching_threshold = float(calibration.get("switching_threshold", 0.5))
+        self.about_brand_threshold = float(calibration.get("about_brand_threshold", 0.5))
         self.topic_threshold = topic_threshold if topic_threshold is not None else manifest.topic_threshold
         self.precision = precision
         self.model_version = model_version(manifest, precision)
@@ -103,32 +122,66 @@ class Classifier:
             raise ClassifierError(f"got {len(texts)} texts but {len(taxonomies)} taxonomies; give one per text")
         return taxonomies
 
+    def _windows(self, texts: list[str]) -> tuple[list[list[int]], list[list[tuple[int, int]]], list[int]]:
+        """Every text cut into windows of at most ``max_length`` tokens (with the special
+        tokens), consecutive windows sharing WINDOW_OVERLAP tokens; returns the windows' token
+        ids, their character offsets in the text, and the text each window belongs to."""
+        encoded = self.tokenizer(texts, add_special_tokens=False, return_offsets_mapping=True, padding=False)
+        cls_id = self.tokenizer.cls_token_id
+        sep_id = self.tokenizer.sep_token_id
+        content = self.max_length - 2
+        step = max(1, content - WINDOW_OVERLAP)
+        ids_out: list[list[int]] = []
+        offsets_out: list[list[tuple[int, int]]] = []
+        owners: list[int] = []
+        for index, (ids, offsets) in enumerate(zip(encoded["input_ids"], encoded["offset_mapping"], strict=True)):
+            starts = range(0, max(1, len(ids) - WINDOW_OVERLAP), step) if len(ids) > content else range(1)
+            for start in starts:
+                piece = ids[start : start + content]
+                ids_out.append([cls_id, *piece, sep_id])
+                offsets_out.append([(0, 0), *[tuple(o) for o in offsets[start : start + content]], (0, 0)])
+                owners.append(index)
+        return ids_out, offsets_out, owners
+
     def _analyse(
         self, texts: list[str], progress: Callable[[int], None] | None, reported_total: int
     ) -> list[dict[str, Any]]:
-        """Run the encoder once per batch, longest-first batches padded to their own length."""
+        """Run the encoder once per batch of windows (longest-first, padded to their own
+        length), then combine each text's windows."""
         if not texts:
             return []
-        encoded = self.tokenizer(
-            texts, truncation=True, max_length=self.max_length, return_offsets_mapping=True, padding=False
-        )
-        order = sorted(range(len(texts)), key=lambda i: len(encoded["input_ids"][i]))
-        analyses: list[dict[str, Any] | None] = [None] * len(texts)
+        window_ids, window_offsets, owners = self._windows(texts)
+        order = sorted(range(len(window_ids)), key=lambda i: len(window_ids[i]))
+        per_window: list[dict[str, Any] | None] = [None] * len(window_ids)
         pad_id = self.tokenizer.pad_token_id or 0
-        done = 0
+        remaining = [0] * len(texts)
+        for owner in owners:
+            remaining[owner] += 1
+        finished = 0
+        temperature = self.temperatures.get
         for start in range(0, len(order), self.batch_size):
             rows = order[start : start + self.batch_size]
-            width = max(len(encoded["input_ids"][i]) for i in rows)
+            width = max(len(window_ids[i]) for i in rows)
             input_ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
             attention = torch.zeros((len(rows), width), dtype=torch.long)
             for r, i in enumerate(rows):
-                ids = encoded["input_ids"][i]
+                ids = window_ids[i]
                 input_ids[r, : len(ids)] = torch.tensor(ids)
                 attention[r, : len(ids)] = 1
             output = self.network(input_ids, attention)
-            sentiment = torch.softmax(output.sentiment.float(), -1)
-            emotion = torch.softmax(output.emotion.float(), -1)
-            gap = torch.softmax(output.gap.float(), -1)
+            sentiment = torch.softmax(
+                torch.log_softmax(output.sentiment.float() / temperature("sentiment", 1.0), -1)
+                + self.sentiment_offsets,
+                -1,
+            )
+            emotion = torch.softmax(output.emotion.float() / temperature("emotion", 1.0), -1)
+            gap = torch.softmax(
+                torch.log_softmax(output.gap.float() / temperature("gap", 1.0), -1) + self.gap_offsets, -1
+            )
+            lifecycle = torch.softmax(output.lifecycle.float() / temperature("lifecycle", 1.0), -1)
+            about_brand = torch.sigmoid(output.about_brand.float() / temperature("about_brand", 1.0))
+            complaint = torch.sigmoid(output.complaint.float() / temperature("complaint", 1.0))
+            switching = torch.sigmoid(output.switching.float() / temperature("switching", 1.0))
             vectors = self.network.topics.embed(output.pooled.float())
             needs_evidence = [r for r in range(len(rows)) if GAPS[int(gap[r].argmax())] != "none"]
             evidence = (
@@ -139,20 +192,30 @@ class Classifier:
             for r, i in enumerate(rows):
                 token_scores = None
                 if evidence is not None and r in needs_evidence:
-                    token_scores = evidence[needs_evidence.index(r)].tolist()
-                analyses[i] = {
-                    "text": texts[i],
+                    token_scores = evidence[needs_evidence.index(r)][: len(window_ids[i])].tolist()
+                per_window[i] = {
+                    "tokens": len(window_ids[i]) - 2,
                     "sentiment": sentiment[r],
                     "emotion": emotion[r],
                     "gap": gap[r],
+                    "lifecycle": lifecycle[r],
+                    "about_brand": float(about_brand[r]),
+                    "complaint": float(complaint[r]),
+                    "switching": float(switching[r]),
                     "vector": vectors[r],
                     "evidence": token_scores,
-                    "offsets": encoded["offset_mapping"][i],
+                    "offsets": window_offsets[i],
                 }
-            done += len(rows)
+                remaining[owners[i]] -= 1
+                if remaining[owners[i]] == 0:
+                    finished += 1
             if progress is not None:
-                progress(round(done * reported_total / len(texts)))
-        return [a for a in analyses if a is not None]
+                progress(round(finished * reported_total / len(texts)))
+        grouped: list[list[dict[str, Any]]] = [[] for _ in texts]
+        for i, window in enumerate(per_window):
+            assert window is not None
+            grouped[owners[i]].append(window)
+        return [_combine(text, windows) for text, windows in zip(texts, grouped, strict=True)]
 
     @torch.inference_mode()
     def prototypes(self, taxonomy: Taxonomy) -> torch.Tensor:
@@ -166,7 +229,7 @@ class Classifier:
             for text in (topic.description, *topic.examples):
                 texts.append(text)
                 owners.append(index)
-        vectors = torch.stack([a["vector"] for a in self._analyse(texts, None, len(texts))])
+        vectors = torch.stack([a["vectors"][0] for a in self._analyse(texts, None, len(texts))])
         prototypes = self.network.topics.prototypes(vectors, owners, len(taxonomy))
         self._prototypes[taxonomy] = prototypes
         return prototypes
@@ -177,14 +240,17 @@ class Classifier:
         """Per taxonomy, every text's topic probabilities from one matrix product."""
         if not analyses:
             return {tax: [] for tax in taxonomies}
-        vectors = torch.stack([a["vector"] for a in analyses])
+        vectors = torch.cat([a["vectors"] for a in analyses])
+        sizes = [len(a["vectors"]) for a in analyses]
         result: dict[Taxonomy, list[list[float]]] = {}
         for taxonomy in taxonomies:
             if not len(taxonomy):
                 result[taxonomy] = [[] for _ in analyses]
                 continue
-            logits = self.network.topics.logits(vectors, self.prototypes(taxonomy))
-            result[taxonomy] = torch.sigmoid(logits).tolist()
+            probabilities = torch.sigmoid(self.network.topics.logits(vectors, self.prototypes(taxonomy)))
+            # A long text is about a topic when any of its windows is: the highest window per topic.
+            best = torch.stack([chunk.max(0).values for chunk in torch.split(probabilities, sizes)])
+            result[taxonomy] = best.tolist()
         return result
 
     def _decide(self, analysis: dict[str, Any], taxonomy: Taxonomy, topic_row: list[float]) -> Classification:
@@ -192,6 +258,11 @@ class Classifier:
         sentiment_scores = network.sentiment.scores(analysis["sentiment"])
         emotion_scores = network.emotion.scores(analysis["emotion"])
         gap_probabilities = network.gap.scores(analysis["gap"])
+        about_brand = round(analysis["about_brand"], 4)
+        complaint = round(analysis["complaint"], 4)
+        switching = round(analysis["switching"], 4)
+        is_about_brand = about_brand >= self.about_brand_threshold
+        lifecycle_scores = network.lifecycle.scores(analysis["lifecycle"]) if is_about_brand else {}
         sentiment = max(sentiment_scores, key=sentiment_scores.__getitem__)
         emotion = max(emotion_scores, key=emotion_scores.__getitem__)
         gap = max(gap_probabilities, key=gap_probabilities.__getitem__)
@@ -218,9 +289,58 @@ class Classifier:
             gap_evidence=evidence,
             emotion=emotion,
             emotion_scores=emotion_scores,
-            flagged=is_flagged(sentiment_scores, gap_probabilities, emotion_scores, self.flag_rule),
+            flagged=is_flagged(
+                about_brand=about_brand,
+                complaint=complaint,
+                sentiment=sentiment_scores,
+                gap=gap_probabilities,
+                emotion=emotion_scores,
+                rule=self.flag_thresholds,
+            ),
             model_version=self.model_version,
+            about_brand=is_about_brand,
+            about_brand_score=about_brand,
+            complaint_score=complaint,
+            switching=is_about_brand and switching >= self.switching_threshold,
+            switching_score=switching,
+            lifecycle=max(lifecycle_scores, key=lifecycle_scores.__getitem__) if lifecycle_scores else None,
+            lifecycle_scores=lifecycle_scores,
+            windows=analysis["windows"],
         )
+
+
+def _combine(text: str, windows: list[dict[str, Any]]) -> dict[str, Any]:
+    """One text's answer from its windows' answers.
+
+    Flag-type heads (about_brand, complaint, switching) take their most confident
+    window: a complaint in an e-mail's last paragraph is a complaint. The gap comes from
+    the window most sure there is one (its evidence with it, offsets already in the whole
+    text); sentiment, emotion and lifecycle are averaged, weighted by window length.
+    """
+    if len(windows) == 1:
+        only = windows[0]
+        return {**only, "text": text, "vectors": only["vector"].unsqueeze(0), "windows": 1}
+    weights = torch.tensor([float(w["tokens"]) for w in windows])
+    weights = weights / weights.sum()
+
+    def mean(name: str) -> torch.Tensor:
+        return (torch.stack([w[name] for w in windows]) * weights.unsqueeze(-1)).sum(0)
+
+    gap_window = max(windows, key=lambda w: 1.0 - float(w["gap"][GAPS.index("none")]))
+    return {
+        "text": text,
+        "sentiment": mean("sentiment"),
+        "emotion": mean("emotion"),
+        "lifecycle": mean("lifecycle"),
+        "gap": gap_window["gap"],
+        "evidence": gap_window["evidence"],
+        "offsets": gap_window["offsets"],
+        "about_brand": max(w["about_brand"] for w in windows),
+        "complaint": max(w["complaint"] for w in windows),
+        "switching": max(w["switching"] for w in windows),
+        "vectors": torch.stack([w["vector"] for w in windows]),
+        "windows": len(windows),
+    }
 
 
 def _clip(text: str) -> str:

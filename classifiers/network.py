@@ -7,7 +7,17 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from classifiers.heads import EmotionHead, EvidenceHead, GapHead, SentimentHead, TopicHead
+from classifiers.heads import (
+    AboutBrandHead,
+    ComplaintHead,
+    EmotionHead,
+    EvidenceHead,
+    GapHead,
+    LifecycleHead,
+    SentimentHead,
+    SwitchingHead,
+    TopicHead,
+)
 
 __all__ = ["CxNetwork", "NetworkOutput", "mean_pool"]
 
@@ -25,10 +35,15 @@ class NetworkOutput:
     sentiment: torch.Tensor
     emotion: torch.Tensor
     gap: torch.Tensor
+    about_brand: torch.Tensor
+    complaint: torch.Tensor
+    switching: torch.Tensor
+    lifecycle: torch.Tensor
 
 
 class CxNetwork(nn.Module):
-    """A transformer encoder with the sentiment, emotion, gap, evidence and topic heads."""
+    """A transformer encoder with every head: sentiment, emotion, gap, evidence, topics, about_brand,
+    complaint, switching intent and lifecycle stage."""
 
     def __init__(self, encoder: nn.Module, hidden_size: int, topic_dim: int = 256) -> None:
         super().__init__()
@@ -38,6 +53,10 @@ class CxNetwork(nn.Module):
         self.gap = GapHead(hidden_size)
         self.evidence = EvidenceHead(hidden_size)
         self.topics = TopicHead(hidden_size, topic_dim)
+        self.about_brand = AboutBrandHead(hidden_size)
+        self.complaint = ComplaintHead(hidden_size)
+        self.switching = SwitchingHead(hidden_size)
+        self.lifecycle = LifecycleHead(hidden_size)
 
     def encode(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Token states and pooled vector from the encoder's single pass."""
@@ -53,6 +72,10 @@ class CxNetwork(nn.Module):
             sentiment=self.sentiment(pooled),
             emotion=self.emotion(pooled),
             gap=self.gap(pooled),
+            about_brand=self.about_brand(pooled),
+            complaint=self.complaint(pooled),
+            switching=self.switching(pooled),
+            lifecycle=self.lifecycle(pooled),
         )
 
     def head_state_dict(self) -> dict[str, torch.Tensor]:

@@ -40,20 +40,38 @@ class TopicConfig(SettingsModel):
 class FlagRule(SettingsModel):
     """``[classifiers.flag]``: which mentions CX staff must look at.
 
-    A mention is flagged when any enabled condition holds: it is negative with at
-    least ``negative_min`` probability (a complaint), it reports an expectation
-    shortfall with at least ``shortfall_min`` probability, or anger and frustration
-    together reach ``anger_min``. Set a threshold above 1 to switch its condition off.
+    A mention is flagged when it is about a brand (``about_brand_min``) and any enabled
+    condition holds: it is a complaint (``complaint_min``), it reports an expectation
+    shortfall (``shortfall_min``), or, when set, it is negative (``negative_min``) or
+    angry (``anger_min``). General negativity (politics, a bad day) is not about a brand
+    and is not flagged. Unset thresholds take the values calibrated on the real dev split
+    and shipped with the heads (the model card lists them). Set a threshold above 1 to
+    switch its condition off.
     """
 
-    negative_min: float = Field(
-        default=0.6, ge=0.0, le=1.01, description="Flag negative mentions at or above this probability (complaints)."
+    about_brand_min: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.01,
+        description="Only mentions about a brand at or above this probability are flagged.",
     )
-    shortfall_min: float = Field(
-        default=0.5, ge=0.0, le=1.01, description="Flag expectation shortfalls at or above this probability."
+    complaint_min: float | None = Field(
+        default=None, ge=0.0, le=1.01, description="Flag complaints at or above this probability."
+    )
+    shortfall_min: float | None = Field(
+        default=None, ge=0.0, le=1.01, description="Flag expectation shortfalls at or above this probability."
+    )
+    negative_min: float = Field(
+        default=1.01,
+        ge=0.0,
+        le=1.01,
+        description="Also flag negative mentions at or above this probability (off by default).",
     )
     anger_min: float = Field(
-        default=0.8, ge=0.0, le=1.01, description="Flag when anger plus frustration reach this probability."
+        default=1.01,
+        ge=0.0,
+        le=1.01,
+        description="Also flag when anger plus frustration reach this probability (off by default).",
     )
 
 
@@ -76,7 +94,15 @@ class ClassifiersConfig(SettingsModel):
         ),
     )
     batch_size: int = Field(default=64, ge=1, le=4096, description="Mentions per encoder batch.")
-    max_length: int = Field(default=128, ge=16, le=512, description="Tokens read per mention; longer mentions are cut.")
+    max_length: int = Field(
+        default=128,
+        ge=16,
+        le=512,
+        description=(
+            "Tokens per window. Longer mentions are read whole, in overlapping windows of this size "
+            "(up to the store's 20,000 characters)."
+        ),
+    )
     threads: int | None = Field(
         default=None, ge=1, le=256, description="CPU threads for the model. Default: the machine's cores."
     )

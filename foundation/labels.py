@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
@@ -59,6 +59,19 @@ class Classification:
     emotion_scores: dict[str, float]
     flagged: bool
     model_version: str
+    about_brand: bool = True
+    """A customer talking about their own experience with a brand (not general chatter)."""
+    about_brand_score: float = 1.0
+    complaint_score: float = 0.0
+    """Probability that this is a complaint CX staff should look at."""
+    switching: bool = False
+    """The customer says they will leave, cancel, or move to a competitor."""
+    switching_score: float = 0.0
+    lifecycle: str | None = None
+    """One of :data:`LIFECYCLE_STAGES`; None when the mention is not about a brand."""
+    lifecycle_scores: dict[str, float] = field(default_factory=dict)
+    windows: int = 1
+    """How many overlapping windows of the text the model read (long texts are read whole)."""
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape of ``cxpulse classify-file`` output (without ``id``)."""
@@ -73,5 +86,13 @@ class Classification:
             "emotion": self.emotion,
             "emotion_scores": self.emotion_scores,
             "flagged": self.flagged,
+            "about_brand": self.about_brand,
+            "about_brand_score": self.about_brand_score,
+            "complaint_score": self.complaint_score,
+            "switching": self.switching,
+            "switching_score": self.switching_score,
+            "lifecycle": self.lifecycle,
+            "lifecycle_scores": self.lifecycle_scores,
+            "windows": self.windows,
             "model_version": self.model_version,
         }

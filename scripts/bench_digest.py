@@ -98,7 +98,9 @@ def seed(path: Path, size: int, days: int, seed_value: int) -> None:
                 )
             )
             links.append((i, brand))
-            flagged = sentiment == "negative" and rng.random() < 0.7
+            about_brand = rng.random() < 0.9
+            flagged = about_brand and sentiment == "negative" and rng.random() < 0.7
+            switching = flagged and rng.random() < 0.1
             classes.append(
                 (
                     i,
@@ -113,6 +115,10 @@ def seed(path: Path, size: int, days: int, seed_value: int) -> None:
                     "anger" if sentiment == "negative" else "neutral",
                     "{}",
                     int(flagged),
+                    int(about_brand),
+                    int(switching),
+                    0.9 if switching else 0.05,
+                    ("leaving" if switching else "use") if about_brand else None,
                     _ts(created + timedelta(minutes=5)),
                 )
             )
@@ -127,7 +133,8 @@ def seed(path: Path, size: int, days: int, seed_value: int) -> None:
         db.executemany(
             "INSERT INTO classifications (mention_id, model_version, sentiment, sentiment_scores, topics, "
             "topic_scores, expectation_gap, gap_score, gap_evidence, emotion, emotion_scores, flagged, "
-            "classified_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "about_brand, switching, switching_score, lifecycle, classified_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             classes,
         )
         db.executemany("INSERT INTO triage (mention_id, status, updated_at) VALUES (?,?,?)", triage)

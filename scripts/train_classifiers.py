@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """Reproduce the shipped classifier artifact from data on disk.
 
-Trains LoRA adapters on the default encoder plus every head (sentiment,
-emotion, expectation gap, evidence, topics) on TweetEval's train splits,
-BANKING77 and our CX corpus's train split; selects the best epoch on TweetEval
-validation and a dev slice of the corpus; writes the artifact folder
-(manifest.json, adapter.safetensors, heads.safetensors).
+Trains LoRA adapters on the default encoder plus every head (sentiment, emotion,
+expectation gap, evidence, topics, about_brand, complaint, switching intent, lifecycle)
+with our annotated real texts (classifiers/training/data/real/train.jsonl) as the main
+signal and TweetEval, BANKING77 and MAMS aspect categories as auxiliary tasks; selects
+the best epoch on the real dev split, calibrates every head there (temperature scaling,
+flag and gap decision) and writes the artifact folder (manifest.json,
+adapter.safetensors, heads.safetensors).
 
     python scripts/train_classifiers.py                      # GPU if present, else CPU (about an hour on 2 cores)
     python scripts/train_classifiers.py --limit 200 --epochs 1 --out /tmp/smoke   # a quick smoke run
     python scripts/train_classifiers.py --model bert-base-uncased --out my-heads  # heads for another encoder
+    python scripts/train_classifiers.py --recalibrate --out DIR   # only re-fit DIR's calibration on the real dev split
 
 Then score it with scripts/eval_classifiers.py --artifacts DIR.
 """
@@ -54,7 +57,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lr", type=float, default=defaults.lr, help="learning rate of the LoRA adapters")
     parser.add_argument("--head-lr", type=float, default=defaults.head_lr)
     parser.add_argument("--lora-rank", type=int, default=defaults.lora_rank)
-    parser.add_argument("--cx-repeat", type=int, default=defaults.cx_repeat, help="passes over the CX corpus per epoch")
+    parser.add_argument(
+        "--real-repeat", type=float, default=defaults.real_repeat, help="passes over the real train split per epoch"
+    )
+    parser.add_argument(
+        "--cx-repeat",
+        type=float,
+        default=defaults.cx_repeat,
+        help="passes over the synthetic CX corpus per epoch (default 0: see the model card's ablation)",
+    )
     parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument("--limit", type=int, default=None, help="use only this many examples per set (smoke runs)")
     parser.add_argument("--device", default=None, help="cuda or cpu (default: cuda when available)")
@@ -62,7 +73,15 @@ def main(argv: list[str] | None = None) -> int:
         "--cpu-bfloat16", action="store_true", help="on a CPU with native bfloat16, train in bfloat16 autocast"
     )
     parser.add_argument("--version", default=defaults.version, help="artifact version recorded in the model version")
+    parser.add_argument(
+        "--recalibrate", action="store_true", help="no training: re-fit the calibration of the artifact in --out"
+    )
     args = parser.parse_args(argv)
+    if args.recalibrate:
+        from classifiers.training.train import recalibrate
+
+        recalibrate(args.out, args.data, progress=lambda line: print(line, flush=True))
+        return 0
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if not (args.data / "tweeteval").is_dir():
         parser.error(f"{args.data} has no tweeteval/ folder; pass --data pointing at the shared data")
@@ -80,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         lora_rank=args.lora_rank,
         lora_alpha=2.0 * args.lora_rank,
         cx_repeat=args.cx_repeat,
+        real_repeat=args.real_repeat,
         seed=args.seed,
         limit=args.limit,
         device=args.device,

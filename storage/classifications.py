@@ -37,6 +37,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     exists,
+    false,
     func,
     literal,
     select,
@@ -92,6 +93,22 @@ class ClassificationValues(Protocol):
     def emotion_scores(self) -> Mapping[str, float]: ...
     @property
     def flagged(self) -> bool: ...
+    @property
+    def about_brand(self) -> bool: ...
+    @property
+    def about_brand_score(self) -> float: ...
+    @property
+    def complaint_score(self) -> float: ...
+    @property
+    def switching(self) -> bool: ...
+    @property
+    def switching_score(self) -> float: ...
+    @property
+    def lifecycle(self) -> str | None: ...
+    @property
+    def lifecycle_scores(self) -> Mapping[str, float]: ...
+    @property
+    def windows(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +145,13 @@ class ClassificationSummary:
     by_sentiment: Mapping[str, int] = field(default_factory=dict)
     by_gap: Mapping[str, int] = field(default_factory=dict)
     by_emotion: Mapping[str, int] = field(default_factory=dict)
+    switching: int | None = None
+    """Switching threats (the customer says they will leave, cancel or switch); None for a
+    model version without the classifier 2.0 heads."""
+    not_about_brand: int | None = None
+    """Mentions not about a brand (general chatter); None for a model version without the heads."""
+    by_lifecycle: Mapping[str, int] = field(default_factory=dict)
+    """Mentions about a brand per lifecycle stage (empty without the heads)."""
 
 
 def _insert(connection: Connection, model: Any) -> Any:
@@ -147,8 +171,17 @@ _VALUE_COLUMNS = (
     "emotion",
     "emotion_scores",
     "flagged",
+    "about_brand",
+    "about_brand_score",
+    "complaint_score",
+    "switching",
+    "switching_score",
+    "lifecycle",
+    "lifecycle_scores",
+    "windows",
     "classified_at",
 )
+"""Every value column, ``classified_at`` last (copies take a new time)."""
 
 
 def _row(mention_id: int, value: ClassificationValues, now: datetime) -> dict[str, Any]:
@@ -165,6 +198,14 @@ def _row(mention_id: int, value: ClassificationValues, now: datetime) -> dict[st
         "emotion": value.emotion,
         "emotion_scores": {k: float(v) for k, v in value.emotion_scores.items()},
         "flagged": bool(value.flagged),
+        "about_brand": bool(value.about_brand),
+        "about_brand_score": float(value.about_brand_score),
+        "complaint_score": float(value.complaint_score),
+        "switching": bool(value.switching),
+        "switching_score": float(value.switching_score),
+        "lifecycle": value.lifecycle,
+        "lifecycle_scores": {k: float(v) for k, v in value.lifecycle_scores.items()},
+        "windows": int(value.windows),
         "classified_at": now,
     }
 
@@ -344,13 +385,25 @@ def summarize(connection: Connection, model_version: str, *, since: datetime | N
     if since is not None:
         where.append(c.classified_at >= since)
 
-    def counts(column: Any) -> dict[str, int]:
-        stmt = select(column, func.count()).where(*where).group_by(column).order_by(func.count().desc(), column)
+    def counts(column: Any, *only: ColumnElement[bool]) -> dict[str, int]:
+        stmt = (
+            select(column, func.count())
+            .where(*where, *only)
+            .group_by(column)
+            .order_by(func.count().desc(), column)
+        )
         return {str(key): int(n) for key, n in connection.execute(stmt)}
 
-    total, flagged = connection.execute(
-        select(func.count(), func.count().filter(c.flagged.is_(true()))).where(*where)
+    total, flagged, with_heads, switching, not_about_brand = connection.execute(
+        select(
+            func.count(),
+            func.count().filter(c.flagged.is_(true())),
+            func.count(c.about_brand),
+            func.count().filter(c.switching.is_(true())),
+            func.count().filter(c.about_brand.is_(false())),
+        ).where(*where)
     ).one()
+    heads = bool(with_heads)
     return ClassificationSummary(
         model_version=model_version,
         classified=int(total),
@@ -358,4 +411,7 @@ def summarize(connection: Connection, model_version: str, *, since: datetime | N
         by_sentiment=counts(c.sentiment),
         by_gap=counts(c.expectation_gap),
         by_emotion=counts(c.emotion),
+        switching=int(switching or 0) if heads else None,
+        not_about_brand=int(not_about_brand or 0) if heads else None,
+        by_lifecycle=counts(c.lifecycle, c.lifecycle.is_not(None)),
     )

@@ -3,11 +3,17 @@
 Every query walks ``ix_mentions_created_at`` over the range (the previous
 period's start to the current period's end), looks the brand link up by
 primary key and the classification by ``(mention_id, model_version)``, and
-returns counts, never rows, except the few quoted shortfalls and the texts
-of complaints scanned for emerging phrases. Copies of a mention stored
-under another id (``duplicate_of_id`` set) are not counted again.
+returns counts, never rows, except the few quoted shortfalls and switching
+threats and the texts of complaints scanned for emerging phrases. Copies of a
+mention stored under another id (``duplicate_of_id`` set) are not counted again.
 Works the same on SQLite and PostgreSQL. Each query is one unit of work on its
 own connection, so a caller may run them side by side.
+
+A **complaint** is a flagged mention. Classifications by a model before 2.0 (no
+``about_brand`` head: the column is NULL) were flagged without asking whether the
+text is about a brand, so for them a negative mention counts as a complaint too,
+as it always did; for newer ones general negativity (politics, a bad day) is not
+a complaint.
 """
 
 from __future__ import annotations
@@ -25,10 +31,12 @@ from storage.store import Store
 
 __all__ = [
     "CountRow",
+    "QuoteRow",
     "ShortfallRow",
     "TopicRow",
     "complaint_texts",
     "day_counts",
+    "newest_switching",
     "open_flagged",
     "top_shortfalls",
     "topic_counts",
@@ -49,6 +57,10 @@ class CountRow:
     rating_sum: float
     open_flagged: int = 0
     """Of ``mentions``, those flagged and still open (no triage row, or status open)."""
+    switching: int = 0
+    """Of ``mentions``, those whose customer says they will leave, cancel or switch."""
+    switching_read: int = 0
+    """Of ``mentions``, those classified by a model with a switching head (2.0 on)."""
 
 
 @dataclass(frozen=True)
@@ -72,10 +84,28 @@ class ShortfallRow:
     evidence: list[str]
 
 
+@dataclass(frozen=True)
+class QuoteRow:
+    """A mention quoted in a digest without evidence spans (a switching threat)."""
+
+    text: str
+    source: str
+    channel: str | None
+    created_at: datetime
+    url: str | None
+    author: str | None
+    score: float | None
+
+
 def _classified(model_version: str | None) -> ColumnElement[bool]:
     if model_version is None:
         return and_(c.mention_id == m.id, false())
     return and_(c.mention_id == m.id, c.model_version == model_version)
+
+
+def _complaint() -> ColumnElement[bool]:
+    """Flagged; or, for a classification by a model without the about_brand head, negative."""
+    return or_(c.flagged == true(), and_(c.about_brand.is_(None), c.sentiment == "negative"))
 
 
 def _in_range(brands: Sequence[str], start: datetime, end: datetime) -> list[ColumnElement[bool]]:
@@ -89,7 +119,8 @@ def day_counts(
 
     ``bounds`` are the UTC starts of consecutive local days plus the end of the
     last one; day ``i`` is ``[bounds[i], bounds[i + 1])``. Unclassified
-    mentions come with sentiment and gap None.
+    mentions come with sentiment and gap None. Each row also counts its
+    switching threats, and the mentions a switching head read at all.
     """
     inner = bounds[1:-1]
     day: ColumnElement[Any] = (
@@ -98,6 +129,7 @@ def day_counts(
     day_label = day.label("day")
     closed = select(t.id).where(t.mention_id == m.id, t.status != "open").exists()
     open_flagged = case((and_(c.flagged == true(), ~closed), 1), else_=0)
+    switching = case((c.switching == true(), 1), else_=0)
     stmt = (
         select(
             mb.brand,
@@ -108,6 +140,8 @@ def day_counts(
             func.count(m.rating).label("rated"),
             func.coalesce(func.sum(m.rating), 0.0).label("rating_sum"),
             func.coalesce(func.sum(open_flagged), 0).label("open_flagged"),
+            func.coalesce(func.sum(switching), 0).label("switching"),
+            func.count(c.switching).label("switching_read"),
         )
         .select_from(m)
         .join(mb, mb.mention_id == m.id)
@@ -118,8 +152,10 @@ def day_counts(
     with reading(store.engine, "count a digest's mentions by day") as connection:
         rows = connection.execute(stmt).all()
     return [
-        CountRow(brand, int(d), sentiment, gap, int(n), int(rated), float(rating_sum), int(flagged))
-        for brand, d, sentiment, gap, n, rated, rating_sum, flagged in rows
+        CountRow(
+            brand, int(d), sentiment, gap, int(n), int(rated), float(rating_sum), int(flagged), int(threats), int(read)
+        )
+        for brand, d, sentiment, gap, n, rated, rating_sum, flagged, threats, read in rows
     ]
 
 
@@ -133,7 +169,7 @@ def topic_counts(
 ) -> list[TopicRow]:
     """Mentions per brand and topic in ``[start, middle)`` (previous) and ``[middle, end)`` (current).
 
-    ``complaints`` counts those flagged or negative.
+    ``complaints`` counts the complaints among them (see the module doc).
     """
     if model_version is None:
         return []
@@ -142,7 +178,7 @@ def topic_counts(
     else:
         topics = func.json_each(c.topics).table_valued("value")
     current = case((m.created_at >= middle, 1), else_=0).label("current")
-    complaint = case((or_(c.flagged == true(), c.sentiment == "negative"), 1), else_=0)
+    complaint = case((_complaint(), 1), else_=0)
     stmt = (
         select(mb.brand, current, topics.c.value, func.count(), func.sum(complaint))
         .select_from(m)
@@ -202,7 +238,7 @@ def complaint_texts(
     limit: int,
     chars: int = 600,
 ) -> list[str]:
-    """The beginnings of the newest flagged or negative mentions of ``brand`` in ``[start, end)``."""
+    """The beginnings of the newest complaints (see the module doc) of ``brand`` in ``[start, end)``."""
     if model_version is None:
         return []
     stmt = (
@@ -210,13 +246,45 @@ def complaint_texts(
         .select_from(m)
         .join(mb, mb.mention_id == m.id)
         .join(c, _classified(model_version))
-        .where(*_in_range([brand], start, end), or_(c.flagged == true(), c.sentiment == "negative"))
+        .where(*_in_range([brand], start, end), _complaint())
         .order_by(m.created_at.desc())
         .limit(limit)
     )
     with reading(store.engine, "read a digest's complaint texts") as connection:
         texts = connection.execute(stmt).scalars().all()
     return [str(text) for text in texts]
+
+
+def newest_switching(
+    store: Store, brand: str, start: datetime, end: datetime, model_version: str | None, limit: int
+) -> list[QuoteRow]:
+    """The period's newest switching threats of ``brand``: customers who say they will leave,
+    cancel or move to a competitor (newest first)."""
+    if model_version is None or limit <= 0:
+        return []
+    stmt = (
+        select(
+            m.text,
+            m.source,
+            m.channel,
+            m.created_at,
+            m.url,
+            func.coalesce(m.author_name, m.author_handle),
+            c.switching_score,
+        )
+        .select_from(m)
+        .join(mb, mb.mention_id == m.id)
+        .join(c, _classified(model_version))
+        .where(*_in_range([brand], start, end), c.switching == true())
+        .order_by(m.created_at.desc(), m.id.desc())
+        .limit(limit)
+    )
+    with reading(store.engine, "read a digest's switching threats") as connection:
+        rows = connection.execute(stmt).all()
+    return [
+        QuoteRow(text, source, channel, created_at, url, author, None if score is None else float(score))
+        for text, source, channel, created_at, url, author, score in rows
+    ]
 
 
 def open_flagged(store: Store, brands: Sequence[str], model_version: str | None) -> dict[str, int]:

@@ -177,6 +177,18 @@ class ClassificationModel(Base):
     emotion: Mapped[str] = mapped_column(String(30))
     emotion_scores: Mapped[dict[str, Any]]
     flagged: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    about_brand: Mapped[bool | None] = mapped_column(Boolean)
+    """A customer talking about their own experience with a brand (NULL: a model before 2.0)."""
+    about_brand_score: Mapped[float | None] = mapped_column(Float)
+    complaint_score: Mapped[float | None] = mapped_column(Float)
+    switching: Mapped[bool | None] = mapped_column(Boolean)
+    """Says they will leave, cancel or move to a competitor (NULL: a model before 2.0)."""
+    switching_score: Mapped[float | None] = mapped_column(Float)
+    lifecycle: Mapped[str | None] = mapped_column(String(20))
+    """One of ``foundation.labels.LIFECYCLE_STAGES``; NULL when not about a brand."""
+    lifecycle_scores: Mapped[dict[str, Any] | None]
+    windows: Mapped[int | None] = mapped_column(Integer)
+    """Overlapping windows of the text the model read."""
     classified_at: Mapped[datetime]
 
 

@@ -52,6 +52,12 @@ class SearchFilters:
     """Only mentions classified with one of these expectation gaps."""
     flagged: bool | None = None
     """Only flagged (True) or only unflagged (False) mentions; None: either."""
+    about_brand: bool | None = None
+    """Only mentions about a brand (True) or only general chatter (False); None: either."""
+    switching: bool | None = None
+    """Only mentions with (True) or without (False) a switching threat; None: either."""
+    lifecycles: tuple[str, ...] = ()
+    """Only mentions at one of these lifecycle stages."""
     model_version: str | None = None
     """The classifier version whose classifications the four filters above read, and that
     :attr:`SearchHit.classification` shows; None: any version (the newest shown).
@@ -64,7 +70,15 @@ class SearchFilters:
     @property
     def classified(self) -> bool:
         """True when any classification filter is set."""
-        return bool(self.sentiments or self.topics or self.gaps or self.flagged is not None)
+        return bool(
+            self.sentiments
+            or self.topics
+            or self.gaps
+            or self.flagged is not None
+            or self.about_brand is not None
+            or self.switching is not None
+            or self.lifecycles
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +91,10 @@ class HitClassification:
     expectation_gap: str
     emotion: str
     flagged: bool
+    about_brand: bool | None = None
+    """None for classifications by a model before 2.0 (no such head)."""
+    switching: bool | None = None
+    lifecycle: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

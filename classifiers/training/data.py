@@ -4,8 +4,11 @@
   train for training, val for model selection, test for evaluation only.
 * BANKING77 (real support messages): intent names teach the topic space.
 * Amazon/Yelp review sentences: a check that sentiment transfers to reviews.
-* Our CX corpus (``classifiers/training/data/cx_*.jsonl``): sentiment, topics,
-  expectation gap with evidence spans, and CX emotions.
+* Our annotated real texts (``classifiers/training/data/real/{train,dev,test}.jsonl``, the
+  main signal; ``real/README.md`` is their data card): every head's labels.
+* MAMS restaurant sentences' aspect categories (another label set for the topic space).
+* Our synthetic CX corpus (``classifiers/training/data/cx_*.jsonl``): kept for the ablation
+  recorded in the model card, not used by default.
 """
 
 from __future__ import annotations
@@ -14,20 +17,26 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from foundation.labels import EMOTIONS, GAPS, SENTIMENTS, TWEETEVAL_EMOTIONS
+from foundation.labels import EMOTIONS, GAPS, LIFECYCLE_STAGES, SENTIMENTS, TWEETEVAL_EMOTIONS
 
 __all__ = [
     "CORPUS_DIR",
+    "REAL_DIR",
     "CxExample",
     "LabelledText",
+    "MultiLabelText",
+    "RealExample",
     "default_data_dir",
     "read_banking77",
     "read_cx_corpus",
+    "read_mams_aspects",
+    "read_real",
     "read_reviews",
     "read_tweeteval",
 ]
 
 CORPUS_DIR = Path(__file__).resolve().parent / "data"
+REAL_DIR = CORPUS_DIR / "real"
 
 
 def default_data_dir() -> Path:
@@ -123,3 +132,90 @@ def read_cx_corpus(split: str, corpus_dir: Path = CORPUS_DIR) -> list[CxExample]
         except (KeyError, ValueError) as exc:
             raise ValueError(f"{path} line {line_number}: {exc}") from exc
     return examples
+
+
+@dataclass(frozen=True)
+class RealExample:
+    """One annotated real text (label indices into the label tuples; see real/GUIDELINE.md)."""
+
+    id: str
+    text: str
+    source: str
+    channel: str
+    industry: str
+    about_brand: bool
+    sentiment: int
+    complaint: bool
+    gap: int
+    evidence: tuple[tuple[int, int], ...]
+    topics: tuple[str, ...]
+    emotion: int
+    switching: bool
+    lifecycle: int | None
+    """Index into LIFECYCLE_STAGES; None when the text is not about a brand."""
+
+
+def read_real(split: str, real_dir: Path = REAL_DIR) -> list[RealExample]:
+    """The annotated real split ``train``, ``dev`` or ``test`` (test is read only by evaluation)."""
+    path = real_dir / f"{split}.jsonl"
+    examples = []
+    # split("\n"), not splitlines(): real texts hold U+2028 and other characters splitlines() breaks on.
+    for line_number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        try:
+            labels = row["labels"]
+            lifecycle = labels.get("lifecycle")
+            examples.append(
+                RealExample(
+                    id=str(row["id"]),
+                    text=row["text"],
+                    source=row.get("source", ""),
+                    channel=row.get("channel", ""),
+                    industry=row.get("industry", ""),
+                    about_brand=bool(labels["about_brand"]),
+                    sentiment=SENTIMENTS.index(labels["sentiment"]),
+                    complaint=bool(labels["complaint"]),
+                    gap=GAPS.index(labels["gap"]),
+                    evidence=tuple((int(e["start"]), int(e["end"])) for e in labels.get("gap_evidence") or ()),
+                    topics=tuple(labels.get("topics") or ()),
+                    emotion=EMOTIONS.index(labels["emotion"]),
+                    switching=bool(labels["switching"]),
+                    lifecycle=LIFECYCLE_STAGES.index(lifecycle) if lifecycle else None,
+                )
+            )
+        except (KeyError, ValueError) as exc:
+            raise ValueError(f"{path} line {line_number}: {exc}") from exc
+    return examples
+
+
+@dataclass(frozen=True)
+class MultiLabelText:
+    text: str
+    labels: tuple[int, ...]
+
+
+def read_mams_aspects(data_dir: Path) -> tuple[list[str], list[MultiLabelText]]:
+    """``(category descriptions, sentences)`` of MAMS's aspect categories (food, service, price …)."""
+    names = {
+        "food": "the food and how it tastes",
+        "service": "the service",
+        "staff": "the staff and how they behave",
+        "price": "prices and value for money",
+        "ambience": "the ambience, noise and decor",
+        "menu": "the menu and its choices",
+        "place": "the place, its location and seating",
+        "miscellaneous": "something else about the visit",
+    }
+    order = list(names)
+    rows = []
+    for line in (data_dir / "real" / "mams_restaurants.jsonl").read_text(encoding="utf-8").split("\n"):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        categories = (row.get("orig_labels") or {}).get("aspectCategories") or []
+        wanted = tuple(sorted({order.index(c["category"]) for c in categories if c.get("category") in names}))
+        if wanted:
+            rows.append(MultiLabelText(row["text"], wanted))
+    return list(names.values()), rows

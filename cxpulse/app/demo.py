@@ -1,8 +1,9 @@
 """The demo cycle's settings: the fictional demo brands and the seeded demo source.
 
-``cxpulse demo`` runs one full cycle on these (collect, classify, a sample search, the
-weekly digest) through the same use cases as a configured installation; no config
-file, no network.
+``cxpulse demo`` runs one full cycle on these (collect, classify and a summary of the
+labels, switching threats and mentions not about a brand among them, a sample search, the
+weekly digest with its switching threats) through the same use cases as a configured
+installation; no config file, no network.
 """
 
 from __future__ import annotations

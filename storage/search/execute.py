@@ -155,7 +155,18 @@ def _classifications(
 ) -> dict[int, HitClassification]:
     """The page's classifications by ``model_version`` (None: each mention's newest)."""
     c = ClassificationModel
-    stmt = select(c.mention_id, c.model_version, c.sentiment, c.topics, c.expectation_gap, c.emotion, c.flagged).where(
+    stmt = select(
+        c.mention_id,
+        c.model_version,
+        c.sentiment,
+        c.topics,
+        c.expectation_gap,
+        c.emotion,
+        c.flagged,
+        c.about_brand,
+        c.switching,
+        c.lifecycle,
+    ).where(
         c.mention_id.in_(bindparam("ids", list(ids), expanding=True))
     )
     if model_version is not None:
@@ -169,6 +180,9 @@ def _classifications(
             expectation_gap=row.expectation_gap,
             emotion=row.emotion,
             flagged=bool(row.flagged),
+            about_brand=row.about_brand,
+            switching=row.switching,
+            lifecycle=row.lifecycle,
         )
     return found
 

@@ -65,6 +65,12 @@ def _classification_condition(filters: SearchFilters) -> ColumnElement[bool]:
         where.append(c.expectation_gap.in_(filters.gaps))
     if filters.flagged is not None:
         where.append(c.flagged.is_(true()) if filters.flagged else c.flagged.is_(false()))
+    if filters.about_brand is not None:
+        where.append(c.about_brand.is_(true()) if filters.about_brand else c.about_brand.is_(false()))
+    if filters.switching is not None:
+        where.append(c.switching.is_(true()) if filters.switching else c.switching.is_(false()))
+    if filters.lifecycles:
+        where.append(c.lifecycle.in_(filters.lifecycles))
     if filters.topics:
         where.append(_has_topic(list(filters.topics)))
     return exists().where(*where)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from storage.migrate import head_revision
@@ -194,6 +195,10 @@ def test_demo_runs_twice_without_config(cli, tmp_path: Path) -> None:
     assert first.code == 0, first.err
     assert (tmp_path / "cxpulse-demo.db").exists()
     assert "sample search" in first.out and "Northwind Air" in first.out
+    # The classifier 2.0 heads are in the summary a newcomer reads first.
+    assert re.search(r"\d+ switching threats \(the customer says they will leave", first.out)
+    assert re.search(r"\d+ not about a brand \(general chatter, never flagged", first.out)
+    assert "lifecycle stage" in first.out and "purchase_delivery" in first.out
     second = cli("demo", "--count", "60")
     assert second.code == 0
     assert "(0 new this run)" in second.out

@@ -38,12 +38,18 @@ class Seeder:
         gap_score: float = 0.0,
         rating: float | None = None,
         triage: str | None = None,
+        about_brand: bool | None = None,
+        switching: bool | None = None,
         model_version: str = "v1",
         classified_at: datetime = NOW,
         source: str = "twitter",
         url: str | None = None,
         content_hash: str | None = None,
     ) -> int:
+        """Store one mention of ``brand`` and, unless ``sentiment`` is None, classify it.
+
+        ``about_brand`` and ``switching`` None: a classifier before 2.0 (no such heads).
+        """
         self._n += 1
         external_id = f"m{self._n}"
         mention = StoredMention(
@@ -72,6 +78,8 @@ class Seeder:
                     flagged=flagged,
                     evidence=evidence,
                     gap_score=gap_score,
+                    about_brand=about_brand,
+                    switching=switching,
                     model_version=model_version,
                     classified_at=classified_at,
                     connection=connection,
@@ -94,6 +102,9 @@ class Seeder:
             "emotion": "neutral",
             "emotion_scores": {},
             "flagged": fields.get("flagged", False),
+            "about_brand": fields.get("about_brand"),
+            "switching": fields.get("switching"),
+            "switching_score": None if fields.get("switching") is None else (0.9 if fields["switching"] else 0.1),
             "classified_at": fields.get("classified_at", NOW),
         }
         if connection is None:

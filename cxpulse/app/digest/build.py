@@ -18,6 +18,7 @@ from cxpulse.app.digest.model import (
     Emerging,
     Metric,
     Shortfall,
+    SwitchingThreat,
     TopicChange,
     VoiceShare,
 )
@@ -30,11 +31,13 @@ from foundation.periods import Period, midnight_utc, parse_period
 from storage import Store
 from storage import digests as queries
 
-__all__ = ["MAX_SHORTFALLS", "build_digest", "find_digest"]
+__all__ = ["MAX_SHORTFALLS", "MAX_SWITCHING", "build_digest", "find_digest"]
 
 log = logging.getLogger(__name__)
 
 MAX_SHORTFALLS = 5
+MAX_SWITCHING = 3
+"""Switching threats quoted per brand (the newest)."""
 MAX_TOPICS = 8
 MAX_MOVERS = 3
 MAX_EMERGING = 5
@@ -96,6 +99,7 @@ def build_digest(
                 run(queries.top_shortfalls, brand, *current, version, max_shortfalls),
                 run(queries.complaint_texts, brand, *current, version, limit=COMPLAINT_TEXTS),
                 run(queries.complaint_texts, brand, *before, version, limit=COMPLAINT_TEXTS),
+                run(queries.newest_switching, brand, *current, version, MAX_SWITCHING),
             )
             for brand, _ in groups
         }
@@ -110,6 +114,7 @@ def build_digest(
                 per_brand[brand][0].result(),
                 (per_brand[brand][1].result(), per_brand[brand][2].result()),
                 flagged.result().get(brand, 0),
+                per_brand[brand][3].result(),
             )
             for brand, group in groups
         ]
@@ -137,6 +142,7 @@ def _assemble(
     shortfall_rows: Sequence[queries.ShortfallRow],
     texts: tuple[list[str], list[str]],
     open_flagged: int,
+    switching_rows: Sequence[queries.QuoteRow],
 ) -> BrandDigest:
     split = len(previous.days)
     days = previous.days + period.days
@@ -149,6 +155,8 @@ def _assemble(
         bucket["rated"] += row.rated
         bucket["rating_sum"] += row.rating_sum
         bucket["open_flagged"] += row.open_flagged
+        bucket["switching"] += row.switching
+        bucket["switching_read"] += row.switching_read
         if row.sentiment is not None:
             bucket["classified"] += row.mentions
             bucket[row.sentiment] += row.mentions
@@ -223,6 +231,28 @@ def _assemble(
             )
         )
 
+    threats = []
+    for threat in switching_rows:
+        segments, cut = quote_segments(threat.text, ())  # quoted and escaped like the shortfalls
+        threats.append(
+            SwitchingThreat(
+                segments=segments,
+                source=threat.source,
+                channel=threat.channel,
+                created_at=threat.created_at,
+                url=threat.url,
+                author=threat.author,
+                switching_score=threat.score,
+                truncated=cut,
+            )
+        )
+    read_switching = any(totals[(brand, current)]["switching_read"] for current in (True, False))
+    switching = (
+        Metric(totals[(brand, True)]["switching"], totals[(brand, False)]["switching"])
+        if read_switching
+        else Metric(None, None)
+    )
+
     now_totals = totals[(brand, True)]
     return BrandDigest(
         brand=brand,
@@ -250,6 +280,8 @@ def _assemble(
         share_of_voice=tuple(share_of_voice),
         open_flagged=open_flagged,
         open_flagged_in_period=int(now_totals["open_flagged"]),
+        switching=switching,
+        switching_threats=tuple(threats),
     )
 
 

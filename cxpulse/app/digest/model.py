@@ -16,6 +16,7 @@ __all__ = [
     "Metric",
     "Segment",
     "Shortfall",
+    "SwitchingThreat",
     "TopicChange",
     "VoiceShare",
 ]
@@ -100,8 +101,26 @@ class Shortfall:
 
 
 @dataclass(frozen=True)
+class SwitchingThreat:
+    """A customer who says they will leave, cancel or move to a competitor, quoted in the digest."""
+
+    segments: tuple[Segment, ...]
+    source: str
+    channel: str | None
+    created_at: datetime
+    url: str | None
+    author: str | None
+    switching_score: float | None
+    truncated: bool = False
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.segments)
+
+
+@dataclass(frozen=True)
 class Emerging:
-    """A complaint theme (topic or phrase) among flagged or negative mentions that jumped."""
+    """A complaint theme (topic or phrase) that jumped; complaints as :mod:`storage.digests` counts them."""
 
     label: str
     kind: str
@@ -144,6 +163,12 @@ class BrandDigest:
     """Flagged mentions of any date still open now (no triage row, or status open): the backlog."""
     open_flagged_in_period: int
     """Of the period's flagged mentions, those still open now."""
+    switching: Metric = Metric(None, None)
+    """Mentions whose customer says they will leave, cancel or switch, this period and the one
+    before; None when no mention of either was read by a switching head (a classifier before
+    2.0, or nothing classified)."""
+    switching_threats: tuple[SwitchingThreat, ...] = ()
+    """The newest of the period's switching threats, quoted."""
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,7 @@ def _env() -> Environment:
         )
         env.filters.update(
             count=_count,
+            signed_count=_signed_count,
             signed_pct=_signed_pct,
             pct=_pct,
             net=_net,
@@ -115,6 +116,7 @@ def _brand_view(brand: BrandDigest) -> dict[str, object]:
             "net": _direction(brand.net_sentiment.change, good_when_up=True),
             "shortfall": _direction(brand.shortfall_share.change, good_when_up=False),
             "rating": _direction(brand.average_rating.change, good_when_up=True),
+            "switching": _direction(brand.switching.change, good_when_up=False),
         },
     }
 
@@ -136,6 +138,10 @@ def _direction(change: float | None, *, good_when_up: bool | None) -> str:
 
 def _count(value: float | None) -> str:
     return "—" if value is None else f"{int(value):,}"
+
+
+def _signed_count(value: float | None) -> str:
+    return "—" if value is None else f"{int(value):+,}"
 
 
 def _pct(value: float | None) -> str:

@@ -126,7 +126,10 @@ def classify_file(
     Each input line needs "text" (a string) and usually "id"; every key of the
     line is written back, in order, followed by sentiment, sentiment_scores,
     topics, topic_scores, expectation_gap, gap_score, gap_evidence, emotion,
-    emotion_scores, flagged and model_version. Big files stream in chunks.
+    emotion_scores, flagged, about_brand, about_brand_score, complaint_score,
+    switching, switching_score, lifecycle, lifecycle_scores, windows (long
+    texts are read whole, in overlapping windows) and model_version. Big files
+    stream in chunks.
     Bad lines (not JSON, no "text") are reported with their file and line and
     skipped, exit code 1, as `cxpulse import` does; --strict stops at the first.
 

@@ -16,6 +16,7 @@ from cxpulse.cli.output import highlight, table
 from cxpulse.cli.progress import CollectProgress
 from cxpulse.config import LoadedConfig
 from foundation.errors import ClassifierError
+from foundation.labels import LIFECYCLE_STAGES
 from storage import HitClassification, SearchFilters, Store
 
 __all__ = ["demo"]
@@ -105,6 +106,19 @@ def _classify(app: AppContext, store: Store, loaded: LoadedConfig) -> str | None
     )
     app.out.print(table(None, ["sentiment", "mentions"], list(counts.by_sentiment.items())))
     app.out.print(table(None, ["expectation gap", "mentions"], list(counts.by_gap.items())))
+    if counts.switching is not None and counts.not_about_brand is not None:
+        app.out.print(
+            f"{counts.switching:,} switching threats (the customer says they will leave, cancel or switch; "
+            "cxpulse search --switching)",
+            markup=False,
+        )
+        app.out.print(
+            f"{counts.not_about_brand:,} not about a brand (general chatter, never flagged; "
+            "cxpulse search --not-about-brand)",
+            markup=False,
+        )
+        stages = [(stage, counts.by_lifecycle.get(stage, 0)) for stage in LIFECYCLE_STAGES]
+        app.out.print(table(None, ["lifecycle stage", "mentions"], stages))
     return report.model_version
 
 

@@ -34,8 +34,8 @@ def digest() -> None:
 
     A digest covers its brands for one period against the period before:
     volume, net sentiment, expectation shortfalls, review rating, topics,
-    quoted shortfalls, emerging complaints, share of voice and open flagged
-    mentions. `cxpulse run` sends them on their schedule.
+    quoted shortfalls, switching threats, emerging complaints, share of voice
+    and open flagged mentions. `cxpulse run` sends them on their schedule.
     """
 
 

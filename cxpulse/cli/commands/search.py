@@ -9,7 +9,7 @@ from cxpulse.app.search import search_mentions
 from cxpulse.cli.context import AppContext, pass_app
 from cxpulse.cli.options import parse_when
 from cxpulse.cli.output import highlight, print_json, strip_marks, table
-from foundation.labels import GAPS, SENTIMENTS
+from foundation.labels import GAPS, LIFECYCLE_STAGES, SENTIMENTS
 from storage import HitClassification, SearchFilters
 
 __all__ = ["search"]
@@ -55,6 +55,25 @@ __all__ = ["search"]
     default=None,
     help="Only mentions flagged for CX staff (--flagged) or only those not flagged (--no-flagged).",
 )
+@click.option(
+    "--about-brand/--not-about-brand",
+    "about_brand",
+    default=None,
+    help="Only customers talking about their experience with a brand, or only general chatter.",
+)
+@click.option(
+    "--switching/--no-switching",
+    "switching",
+    default=None,
+    help="Only mentions where the customer threatens to leave, cancel or switch (or only those without).",
+)
+@click.option(
+    "--lifecycle",
+    "lifecycles",
+    multiple=True,
+    type=click.Choice(LIFECYCLE_STAGES),
+    help="Only mentions at this stage of the customer journey; repeatable.",
+)
 @click.option("--limit", "-n", type=click.IntRange(1, 1000), default=20, show_default=True, help="How many results.")
 @click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many results (paging).")
 @click.option("--json", "as_json", is_flag=True, help="Print results as a JSON array (full text, no highlighting).")
@@ -73,6 +92,9 @@ def search(
     topics: tuple[str, ...],
     gaps: tuple[str, ...],
     flagged: bool | None,
+    about_brand: bool | None,
+    switching: bool | None,
+    lifecycles: tuple[str, ...],
     limit: int,
     offset: int,
     as_json: bool,
@@ -82,14 +104,16 @@ def search(
     QUERY uses the same language as brand queries: words, "exact phrases",
     OR, -exclusions, prefix*, (groups). Without QUERY, lists the newest
     mentions that pass the filters. The classification filters (--sentiment,
-    --topic, --gap, --flagged) read what the current model said (run
-    `cxpulse classify` first); results then show sentiment, gap and flag.
+    --topic, --gap, --flagged, --about-brand, --switching, --lifecycle) read
+    what the current model said (run `cxpulse classify` first); results then
+    show sentiment, gap and flag.
 
     \b
     Examples:
       cxpulse search refund --brand "Northwind Air" --since 7d
       cxpulse search '"checked bag" (lost OR missing) -delivered' --json
       cxpulse search --flagged --gap shortfall --topic delivery_shipping --since 7d
+      cxpulse search --switching --lifecycle support --json
     """
     filters = SearchFilters(
         brands=brands,
@@ -103,6 +127,9 @@ def search(
         topics=topics,
         gaps=gaps,
         flagged=flagged,
+        about_brand=about_brand,
+        switching=switching,
+        lifecycles=lifecycles,
         model_version=current_model_version(app.config(require_file=False).settings.classifiers),
     )
     store = app.store()
@@ -158,4 +185,7 @@ def _labels(classification: HitClassification | None) -> dict[str, object] | Non
         "expectation_gap": classification.expectation_gap,
         "emotion": classification.emotion,
         "flagged": classification.flagged,
+        "about_brand": classification.about_brand,
+        "switching": classification.switching,
+        "lifecycle": classification.lifecycle,
     }

@@ -25,7 +25,8 @@ yielded. Line numbers are physical lines where the row starts. Bad rows are:
   outside ``rating_scale``;
 - a repeated id: the first row with an id is imported, every later row with
   the same id is rejected naming the first one's line (without an id column,
-  a row identical to an earlier one is such a repeat).
+  a row identical to an earlier one is such a repeat). The ids read in one
+  run are kept in memory for this (about 100 bytes each).
 
 Only regular files are read: a FIFO, a device (``/dev/zero``) or a socket is
 refused before it is opened, so an import never hangs or reads forever.

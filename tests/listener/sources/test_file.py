@@ -378,3 +378,22 @@ def test_a_fifo_or_a_device_is_refused_at_once(tmp_path: Path, kind: str) -> Non
         path = Path("/dev/zero")
     with pytest.raises(InputError, match="is not a regular file"):
         _run(path, format="jsonl")
+
+
+def test_the_cursor_stays_small_however_long_the_file(tmp_path: Path) -> None:
+    path = _write(tmp_path, "many.jsonl", "".join(json.dumps({"text": f"row {i}"}) + "\n" for i in range(1000)))
+    batches = _run(path, batch_size=5)
+    cursor = batches[-1].cursor
+    assert cursor.value is not None and cursor.value.count(",") < 64
+    assert _run(path, cursor) == []
+    path.write_text(path.read_text().replace('"row 990"', '"row nine hundred ninety"'))
+    again = [m.text for m in _mentions(_run(path, cursor))]
+    assert "row nine hundred ninety" in again
+    assert len(again) < 100  # read again from a checkpoint near the change, not from the start
+
+
+def test_json_nested_too_deeply_is_a_rejected_row(tmp_path: Path) -> None:
+    path = _write(tmp_path, "deep.jsonl", "[" * 100_000 + "\n" + '{"text": "fine"}\n')
+    batches = _run(path)
+    assert [m.text for m in _mentions(batches)] == ["fine"]
+    assert _rejected(batches)[0].startswith(f"{path} line 1: not valid JSON")

@@ -20,6 +20,7 @@ exits with code 1. Library exceptions (tweepy, prawcore, httpx, SQLAlchemy,
     │   └── SourceUnavailable  network failure, 5xx, malformed response
     ├── ClassifierError        the model or its heads cannot be used
     ├── DeliveryError          an email (digest, alert) could not be delivered
+    │   └── DeliveryUncertain  it may have been: the server never confirmed the whole message it got
     └── StorageError           the results store cannot be opened or written
 """
 
@@ -33,6 +34,7 @@ __all__ = [
     "ConfigError",
     "CxPulseError",
     "DeliveryError",
+    "DeliveryUncertain",
     "InputError",
     "QueryError",
     "RateLimited",
@@ -94,6 +96,11 @@ class ClassifierError(CxPulseError):
 
 class DeliveryError(CxPulseError):
     """A message could not be handed to the mail server (refused, unreachable, login failed)."""
+
+
+class DeliveryUncertain(DeliveryError):
+    """The whole message went to the mail server, but the connection ended before the server
+    confirmed it: it may or may not have been delivered, so sending it again may make a copy."""
 
 
 class StorageError(CxPulseError):

@@ -117,10 +117,10 @@ def quoted_mentions(store: Store, ids: Sequence[int], model_version: str | None)
 
 
 def last_sent_alert(store: Store, brand: str, topic: str, kind: str) -> datetime | None:
-    """When the last alert for (brand, topic, kind) was delivered; None if never."""
+    """When the last alert for (brand, topic, kind) was delivered, or may have been ("uncertain"); None if never."""
     stmt = (
         select(a.detected_at)
-        .where(a.brand == brand, a.topic == topic, a.kind == kind, a.status == "sent")
+        .where(a.brand == brand, a.topic == topic, a.kind == kind, a.status.in_(("sent", "uncertain")))
         .order_by(a.detected_at.desc())
         .limit(1)
     )
@@ -130,7 +130,7 @@ def last_sent_alert(store: Store, brand: str, topic: str, kind: str) -> datetime
 
 
 def record_alert(store: Store, record: AlertRecord) -> None:
-    """Store one alert (sent or failed)."""
+    """Store one alert (sent, uncertain or failed)."""
     values = {
         "brand": record.brand,
         "topic": record.topic,

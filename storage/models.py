@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 TRIAGE_STATUSES = ("open", "in_progress", "resolved", "dismissed")
-DIGEST_STATUSES = ("pending", "sent", "failed")
+DIGEST_STATUSES = ("pending", "sending", "sent", "failed", "uncertain")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -240,12 +240,19 @@ class DigestRunModel(Base):
     period_start: Mapped[datetime]
     period_end: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(20), server_default="pending")
-    """One of :data:`DIGEST_STATUSES`."""
+    """One of :data:`DIGEST_STATUSES` (their meaning: :mod:`storage.digest_runs`)."""
     message_id: Mapped[str | None] = mapped_column(String(500))
     recipients: Mapped[list[str] | None] = mapped_column(JSONType)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+    """When the latest attempt was claimed."""
     sent_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(300))
+    """The process that claimed the latest attempt, ``pid@host``."""
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    """How many times the message was handed to a mail server."""
+    uncertain_attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    """How many of those may have delivered a copy without the server confirming it."""
 
 
 class SchedulerJobModel(Base):

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 pytest_plugins = ["testkit.stores", "testkit.smtp"]
 """Fixtures every folder may use: ``store`` (SQLite and PostgreSQL), ``postgres_store``,
-``empty_url``, ``mention``, ``smtp_server``, ``refusing_smtp_server``, ``down_smtp_port``."""
+``empty_url``, ``mention``, ``smtp_server``, ``refusing_smtp_server``, ``down_smtp_port``,
+``dropping_smtp_server``, ``stalling_smtp_server``."""
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

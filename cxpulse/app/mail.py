@@ -4,6 +4,12 @@ Digests and alerts both send through :class:`Mailer`. Every failure of the
 server or the network becomes a :class:`~foundation.errors.DeliveryError` whose
 message says what went wrong and which setting to check; nothing here
 retries (the callers record the failure and try again on their next run).
+
+One failure is different: when the whole message went out after ``DATA`` and
+the connection ended (or timed out) before the server's reply, the server may
+have queued it. That is a :class:`~foundation.errors.DeliveryUncertain`, so a
+caller can avoid sending a second copy. A failed ``QUIT`` after the server
+accepted the message is ignored: the message was delivered.
 """
 
 from __future__ import annotations
@@ -15,10 +21,14 @@ import ssl
 from collections.abc import Mapping, Sequence
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
+from typing import TYPE_CHECKING
 
 from cxpulse.config import LoadedConfig
 from cxpulse.config.smtp import SmtpConfig
-from foundation.errors import ConfigError, DeliveryError
+from foundation.errors import ConfigError, DeliveryError, DeliveryUncertain
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 __all__ = ["Mailer"]
 
@@ -70,10 +80,12 @@ class Mailer:
             recipients = [address for _, address in getaddresses(headers) if address]
         sender = parseaddr(str(message["From"] or self.smtp.sender))[1]
         try:
-            with self._connect() as client:
-                if self.smtp.username is not None:
-                    client.login(self.smtp.username, self._password or "")
-                refused = client.send_message(message, from_addr=sender, to_addrs=list(recipients))
+            refused = self._deliver(message, sender, list(recipients))
+        except _Unconfirmed as exc:
+            raise DeliveryUncertain(
+                f"SMTP server {self.where} received the whole message but the connection ended before it "
+                f"confirmed it ({exc.__cause__}); it may or may not have been delivered"
+            ) from exc.__cause__
         except smtplib.SMTPAuthenticationError as exc:
             raise DeliveryError(
                 f"SMTP server {self.where} refused the login of {self.smtp.username!r} ({_reply(exc)}); "
@@ -128,12 +140,34 @@ class Mailer:
         )
         return refused
 
-    def _connect(self) -> smtplib.SMTP:
+    def _deliver(self, message: EmailMessage, sender: str, recipients: list[str]) -> dict[str, tuple[int, bytes]]:
+        client = self._connect()
+        try:
+            if self.smtp.username is not None:
+                client.login(self.smtp.username, self._password or "")
+            try:
+                refused = client.send_message(message, from_addr=sender, to_addrs=recipients)
+            except smtplib.SMTPResponseException:
+                raise  # the server answered: refused, certainly not delivered
+            except OSError as exc:  # smtplib's errors are OSErrors too
+                if client.message_sent:
+                    raise _Unconfirmed() from exc
+                raise
+        except Exception:
+            _quit(client)
+            raise
+        except BaseException:  # interrupted: no polite QUIT, which could wait for the server's timeout
+            client.close()
+            raise
+        _quit(client)
+        return refused
+
+    def _connect(self) -> _SMTP:
         smtp = self.smtp
         context = self._ssl_context or ssl.create_default_context()
         if smtp.security == "tls":
-            return smtplib.SMTP_SSL(smtp.host, smtp.effective_port, timeout=smtp.timeout, context=context)
-        client = smtplib.SMTP(smtp.host, smtp.effective_port, timeout=smtp.timeout)
+            return _SMTP_SSL(smtp.host, smtp.effective_port, timeout=smtp.timeout, context=context)
+        client = _SMTP(smtp.host, smtp.effective_port, timeout=smtp.timeout)
         try:
             if smtp.security == "starttls":
                 client.ehlo()
@@ -145,6 +179,41 @@ class Mailer:
             client.close()
             raise
         return client
+
+
+class _SMTP(smtplib.SMTP):
+    """smtplib's client, noting when the whole message has gone out after ``DATA`` (from then
+    on, a connection that ends before the server's reply leaves the message's fate unknown)."""
+
+    message_sent = False
+    _body_next = False
+
+    def getreply(self) -> tuple[int, bytes]:
+        code, text = super().getreply()
+        self._body_next = code == 354  # "start mail input": data() sends the message next
+        return code, text
+
+    def send(self, s: ReadableBuffer | str) -> None:
+        super().send(s)
+        if self._body_next:
+            self._body_next = False
+            self.message_sent = True
+
+
+class _SMTP_SSL(_SMTP, smtplib.SMTP_SSL):
+    """:class:`_SMTP` over implicit TLS."""
+
+
+class _Unconfirmed(Exception):
+    """The message went out whole, and the server's reply to it never came (the cause says why)."""
+
+
+def _quit(client: smtplib.SMTP) -> None:
+    """Say QUIT and close; a failure here changes nothing about the message, so it is ignored."""
+    try:
+        client.quit()
+    except (smtplib.SMTPException, OSError):
+        client.close()
 
 
 def _text(value: bytes | str) -> str:

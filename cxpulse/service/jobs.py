@@ -107,8 +107,20 @@ def _digest(runtime: ServiceRuntime, name: str) -> str:
     from cxpulse.app.digest import send_digest
 
     outcome = send_digest(runtime.store, runtime.loaded, name, now=runtime.clock(), env=runtime.env)
-    if not outcome.ok:
+    if outcome.status == "failed":
         raise _Failed(f"not sent for {outcome.period.label}: {outcome.error} (retried on the next run)")
+    if outcome.status == "uncertain":
+        then = (
+            "`cxpulse digest send` of that period resends it once"
+            if outcome.auto_resend_left
+            else "not resent automatically again"
+        )
+        raise _Failed(
+            f"may or may not have been delivered for {outcome.period.label}: {outcome.error} ({then}; "
+            "`cxpulse digest status` shows it)"
+        )
+    if outcome.status == "in_progress":
+        raise _Failed(f"not sent for {outcome.period.label}: another run ({outcome.holder}) is sending it")
     if outcome.status == "sent":
         recipients = len(outcome.recipients)
         return f"sent for {outcome.period.label} to {recipients} recipient(s), Message-ID {outcome.message_id}"

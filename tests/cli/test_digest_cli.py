@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,7 +11,9 @@ from typing import Any
 import pytest
 import testkit.digests as support
 
+from foundation.periods import parse_period
 from storage import Store
+from storage.digest_runs import claim_run, this_holder
 
 PERIOD = "2026-11-16..2026-11-22"
 
@@ -78,3 +81,46 @@ def test_unknown_digest_and_bad_period_say_what_to_do(cli: Any, seeded: Store, t
 
     assert unknown.code == 1 and "unknown digest 'monthly'; digests in config: weekly" in unknown.err
     assert bad.code == 1 and "use last-week, this-week" in bad.err
+
+
+def test_a_connection_dropped_after_data_exits_1_says_so_and_status_shows_it(
+    cli: Any, seeded: Store, dropping_smtp_server: Any, smtp_server: Any, tmp_path: Path
+) -> None:
+    support.write_config(tmp_path, port=dropping_smtp_server.port)
+    first = cli("digest", "send", "weekly", "--period", PERIOD)
+
+    said = " ".join(first.err.split())
+    assert first.code == 1 and first.out == ""
+    assert "may or may not have been delivered" in said and "Recorded as uncertain" in said
+    assert "the next `cxpulse digest send` of this period resends it once, with the same Message-ID" in said
+    shown = cli("digest", "status")
+    assert shown.code == 0 and "uncertain" in shown.out and "resent once by the next send" in shown.out
+
+    support.write_config(tmp_path, port=smtp_server.port)
+    again = cli("digest", "send", "weekly", "--period", PERIOD)
+    assert again.code == 0 and "sent digest 'weekly' for 16\u201322 Nov 2026 again" in again.out
+    [run] = json.loads(cli("digest", "status", "weekly", "--json").out)
+    assert (run["status"], run["attempts"], run["uncertain_attempts"]) == ("sent", 2, 1)
+    assert run["period"] == "16\u201322 Nov 2026" and run["next"] == "nothing: never sent again"
+
+
+def test_send_while_another_run_holds_the_period_exits_1_and_says_who(
+    cli: Any, seeded: Store, smtp_server: Any, tmp_path: Path
+) -> None:
+    support.write_config(tmp_path, port=smtp_server.port)
+    period = parse_period(PERIOD, "weekly", "UTC", support.NOW)
+    assert claim_run(seeded, "weekly", period, now=datetime.now(UTC), message_id="<m@example.com>").claimed
+
+    result = cli("digest", "send", "weekly", "--period", PERIOD)
+
+    assert result.code == 1
+    said = " ".join(result.err.split())
+    assert f"is being sent by another run ({this_holder()} since" in said
+    assert "nothing sent by this one" in said
+    assert smtp_server.handler.envelopes == []
+
+
+def test_status_of_an_unknown_digest_says_which_exist(cli: Any, seeded: Store, tmp_path: Path) -> None:
+    support.write_config(tmp_path)
+    result = cli("digest", "status", "monthly")
+    assert result.code == 1 and "unknown digest 'monthly'; digests in config: weekly" in result.err

@@ -4,7 +4,10 @@ An alert counts as sent when at least one channel (email, webhook) delivered
 it; then no alert for the same brand, topic and kind goes out until the
 cooldown (default: the window) has passed. When every channel failed the
 alert is recorded as failed and sent again by the next check that still sees
-the spike.
+the spike. When no channel confirmed it but the email may have arrived (the
+mail server got the whole message and the connection ended before its reply),
+the alert is recorded as uncertain and, like a sent one, not sent again
+within the cooldown: at most one copy per cooldown.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from cxpulse.app.alerts.notify import build_email, compose, post_webhook
 from cxpulse.app.mail import Mailer
 from cxpulse.config import LoadedConfig
 from foundation.clock import utc_now
-from foundation.errors import DeliveryError
+from foundation.errors import DeliveryError, DeliveryUncertain
 from storage import Store
 from storage.alerts import (
     AlertRecord,
@@ -34,7 +37,7 @@ __all__ = ["AlertCheck", "AlertResult", "check_alerts"]
 
 logger = logging.getLogger(__name__)
 
-Status = Literal["sent", "failed", "cooldown", "dry_run"]
+Status = Literal["sent", "uncertain", "failed", "cooldown", "dry_run"]
 
 
 @dataclass(frozen=True)
@@ -56,11 +59,13 @@ class AlertCheck:
 
     @property
     def failed(self) -> bool:
-        return any(r.status == "failed" for r in self.results)
+        """True when an alert was not confirmed delivered (failed, or uncertain)."""
+        return any(r.status in ("failed", "uncertain") for r in self.results)
 
     @property
     def summary(self) -> str:
-        counts = {s: sum(r.status == s for r in self.results) for s in ("sent", "failed", "cooldown", "dry_run")}
+        statuses = ("sent", "uncertain", "failed", "cooldown", "dry_run")
+        counts = {s: sum(r.status == s for r in self.results) for s in statuses}
         parts = [f"{self.detection.tests} tests, {len(self.detection.spikes)} spike(s)"]
         parts += [f"{n} {status.replace('_', ' ')}" for status, n in counts.items() if n]
         return ", ".join(parts)
@@ -110,6 +115,7 @@ def check_alerts(
             continue
         channels: list[str] = []
         errors: list[str] = []
+        unconfirmed = False
         if mailer is not None:
             email = build_email(
                 message,
@@ -122,6 +128,9 @@ def check_alerts(
             try:
                 mailer.send(email, settings.recipients)
                 channels.append("email")
+            except DeliveryUncertain as exc:
+                unconfirmed = True
+                errors.append(str(exc))
             except DeliveryError as exc:
                 errors.append(str(exc))
         if webhook is not None:
@@ -130,7 +139,7 @@ def check_alerts(
                 channels.append("webhook")
             else:
                 errors.append(error)
-        status: Status = "sent" if channels else "failed"
+        status: Status = "sent" if channels else "uncertain" if unconfirmed else "failed"
         error_text = "; ".join(errors) or None
         record_alert(store, _record(spike, now, status, channels, error_text))
         results.append(AlertResult(spike, status, tuple(channels), error_text))
@@ -176,6 +185,14 @@ def _log(spike: Spike, status: Status, channels: list[str], error: str | None) -
     topic = spike.topic if spike.topic != ALL_TOPICS else "all topics"
     if status == "sent":
         logger.info("%s alert for %s (%s) sent by %s", spike.kind, spike.brand, topic, " and ".join(channels))
+    elif status == "uncertain":
+        logger.error(
+            "%s alert for %s (%s) may or may not have arrived, not sent again within the cooldown: %s",
+            spike.kind,
+            spike.brand,
+            topic,
+            error,
+        )
     else:
         logger.error("%s alert for %s (%s) not delivered: %s", spike.kind, spike.brand, topic, error)
     if status == "sent" and error:

@@ -96,7 +96,8 @@ class Spike:
     mentions: int
     """Mentions in the window (classified ones for negative share)."""
     mention_ids: tuple[int, ...]
-    """The window's mentions behind the spike (the negative ones for negative share)."""
+    """The window's mentions behind the spike (the negative ones for negative share), newest
+    ``created_at`` first (ties: the higher id first)."""
 
 
 @dataclass(frozen=True)
@@ -114,8 +115,9 @@ class _Series:
     volume: list[int]
     classified: list[int]
     negative: list[int]
-    ids: list[int] = field(default_factory=list)
-    negative_ids: list[int] = field(default_factory=list)
+    ids: list[tuple[datetime, int]] = field(default_factory=list)
+    """(created_at, mention id) of the window's mentions."""
+    negative_ids: list[tuple[datetime, int]] = field(default_factory=list)
 
 
 def detect(rows: Iterable[Activity], windows: Windows, settings: AlertsConfig) -> Detection:
@@ -131,13 +133,13 @@ def detect(rows: Iterable[Activity], windows: Windows, settings: AlertsConfig) -
             entry = series[(row.brand, topic)]
             entry.volume[k] += 1
             if k == 0:
-                entry.ids.append(row.mention_id)
+                entry.ids.append((row.created_at, row.mention_id))
             if row.sentiment is not None:
                 entry.classified[k] += 1
                 if row.sentiment == NEGATIVE:
                     entry.negative[k] += 1
                     if k == 0:
-                        entry.negative_ids.append(row.mention_id)
+                        entry.negative_ids.append((row.created_at, row.mention_id))
     tests = sum(1 + (sum(s.classified) > 0) for s in series.values())
     threshold = settings.alpha / max(tests, 1)
     spikes: list[Spike] = []
@@ -177,5 +179,6 @@ def _test(
     return found
 
 
-def _newest(ids: Sequence[int]) -> tuple[int, ...]:
-    return tuple(sorted(ids, reverse=True))
+def _newest(ids: Sequence[tuple[datetime, int]]) -> tuple[int, ...]:
+    """Mention ids, the newest by ``created_at`` first: the ids' order is the order they were stored."""
+    return tuple(mention_id for _, mention_id in sorted(ids, reverse=True))

@@ -1,9 +1,11 @@
 """Telling people about a spike: an email (HTML and text) and an optional webhook POST.
 
-Mention texts are untrusted: the HTML template escapes everything (Jinja2
-autoescape), links are kept only when they are http(s), and the webhook text
-escapes ``&``, ``<`` and ``>`` as Slack requires. A webhook failure is logged
-and reported, never raised: email and webhook are independent channels.
+Mention texts and URLs are untrusted: the HTML template escapes everything
+(Jinja2 autoescape); a URL becomes a link only when
+:func:`foundation.links.safe_link` accepts it (http or https), any other is
+shown as inert text; the webhook's Slack text escapes every field it quotes
+(:mod:`cxpulse.app.alerts.slack`). A webhook failure is logged and reported,
+never raised: email and webhook are independent channels.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from email.utils import formatdate, make_msgid, parseaddr
 import httpx
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+import cxpulse.app.alerts.slack as slack
 from cxpulse.app.alerts.detect import ALL_TOPICS, Detection, Spike
+from foundation.links import inert_url, safe_link
 from storage.alerts import QuotedMention
 
 __all__ = ["AlertMessage", "build_email", "compose", "post_webhook"]
@@ -75,10 +79,6 @@ def _env() -> Environment:
     return _environment
 
 
-def _safe_url(url: str | None) -> str | None:
-    return url if url is not None and url.lower().startswith(("https://", "http://")) else None
-
-
 def _quote(text: str) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= QUOTE_CHARS else flat[: QUOTE_CHARS - 1] + "…"
@@ -100,7 +100,8 @@ def _context(message: AlertMessage, spike: Spike, detection: Detection, cooldown
                 "source": m.source,
                 "author": m.author_handle,
                 "when": f"{m.created_at:%Y-%m-%d %H:%M} UTC",
-                "url": _safe_url(m.url),
+                "url": safe_link(m.url),
+                "unlinked_url": inert_url(m.url) if m.url and safe_link(m.url) is None else None,
             }
             for m in message.mentions
         ],
@@ -129,17 +130,12 @@ def build_email(
     return email
 
 
-def _slack_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def post_webhook(url: str, message: AlertMessage, spike: Spike, *, timeout: float) -> str | None:
     """POST the alert as JSON with a Slack-compatible ``text``; the error as a string, None when it worked."""
-    lines = [f"*{_slack_escape(message.headline)}*", _slack_escape(message.explanation)]
+    lines = [f"*{slack.escape(message.headline)}*", slack.escape(message.explanation)]
     for mention in message.mentions:
-        link = _safe_url(mention.url)
-        quote = _slack_escape(_quote(mention.text))
-        lines.append(f"> {quote}" + (f" <{link}|open>" if link else ""))
+        link = slack.link(mention.url, "open")
+        lines.append(f"> {slack.escape(_quote(mention.text))}" + (f" {link}" if link else ""))
     payload = {
         "text": "\n".join(lines),
         "alert": {

@@ -11,7 +11,8 @@
 Modules: :mod:`~foundation.periods` (which days), :mod:`~storage.digests`
 (aggregate SQL), :mod:`~cxpulse.app.digest.build` (the numbers), :mod:`~cxpulse.app.digest.charts`,
 :mod:`~cxpulse.app.digest.render` (Jinja2 templates), :mod:`~cxpulse.app.digest.message` (the
-email), :mod:`~storage.digest_runs` (the ``digest_runs`` ledger), :mod:`~cxpulse.app.digest.send`.
+email), :mod:`~storage.digest_runs` (the ``digest_runs`` ledger), :mod:`~cxpulse.app.digest.send`,
+:mod:`~cxpulse.app.digest.status` (what became of each period).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from cxpulse.app.digest.message import build_message
 from cxpulse.app.digest.model import BrandDigest, Digest, Metric
 from cxpulse.app.digest.preview import write_demo_digest, write_preview
 from cxpulse.app.digest.render import InlineImage, RenderedDigest, render_digest
-from cxpulse.app.digest.send import DigestOutcome, send_digest
+from cxpulse.app.digest.send import DigestOutcome, DigestStatus, send_digest
+from cxpulse.app.digest.status import RunStatus, digest_status
 from foundation.periods import PERIOD_HELP, Period, due_period, parse_period
 
 __all__ = [
@@ -29,12 +31,15 @@ __all__ = [
     "BrandDigest",
     "Digest",
     "DigestOutcome",
+    "DigestStatus",
     "InlineImage",
     "Metric",
     "Period",
     "RenderedDigest",
+    "RunStatus",
     "build_digest",
     "build_message",
+    "digest_status",
     "due_period",
     "find_digest",
     "parse_period",

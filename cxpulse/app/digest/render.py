@@ -3,8 +3,10 @@
 HTML: table layout, inline CSS, no external resource; charts are ``cid:``
 references to inline PNG parts (or ``data:`` URIs for a browser preview).
 Jinja2 autoescaping is on for the HTML template, so every piece of mention
-text, author and URL is escaped; evidence highlights are spans wrapped
-around separately escaped segments.
+text, author and URL is escaped; a URL is linked only when
+:func:`foundation.links.safe_link` accepts it (http or https, never a
+malformed one); evidence highlights are spans wrapped around separately
+escaped segments.
 """
 
 from __future__ import annotations
@@ -13,12 +15,12 @@ import base64
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
-from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from cxpulse.app.digest.charts import sentiment_chart, topics_chart
 from cxpulse.app.digest.model import BrandDigest, Digest, Metric
+from foundation.links import safe_link
 
 __all__ = ["InlineImage", "RenderedDigest", "render_digest"]
 
@@ -69,7 +71,7 @@ def _env() -> Environment:
             rating=_rating,
             signed_rating=_signed_rating,
             day=_day,
-            safe_url=_safe_url,
+            safe_url=safe_link,
             topic=lambda value: str(value).replace("_", " "),
         )
         _environment = env
@@ -163,11 +165,3 @@ def _signed_rating(value: float | None) -> str:
 
 def _day(value: datetime) -> str:
     return f"{value.day} {value:%b %Y}"
-
-
-def _safe_url(value: str | None) -> str | None:
-    """Only http(s) links are linked; anything else (javascript:, data:) is shown as text or dropped."""
-    if not value:
-        return None
-    parts = urlsplit(value.strip())
-    return value.strip() if parts.scheme in {"http", "https"} and parts.netloc else None

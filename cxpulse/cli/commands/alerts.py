@@ -69,8 +69,15 @@ def check(app: AppContext, dry_run: bool, as_json: bool) -> None:
                 ],
             )
         )
-    if result.failed:
+    if any(r.status == "failed" for r in result.results):
         app.err.print("error: an alert could not be delivered; it is retried on the next check", markup=False)
+    if any(r.status == "uncertain" for r in result.results):
+        app.err.print(
+            "error: an alert email may or may not have arrived (the mail server never confirmed it); "
+            "it is not sent again within the cooldown",
+            markup=False,
+        )
+    if result.failed:
         click.get_current_context().exit(1)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import json
+import re
 from datetime import timedelta
 from email.message import Message
 from pathlib import Path
@@ -148,6 +149,62 @@ def test_the_webhook_gets_a_slack_compatible_post(store: Store, seeder: Any, tmp
 
 
 @respx.mock
+def test_hostile_urls_and_text_cannot_rewrite_the_slack_text(store: Store, seeder: Any, tmp_path: Path) -> None:
+    route = respx.post(WEBHOOK).mock(return_value=httpx.Response(200, text="ok"))
+    seed_baseline(seeder)
+    burst(seeder, 50, negative=0.2)
+    injected = "https://ok.example/>*FAKE*<https://phish.example|Click"
+    seeder.add("Acme", "acme <!channel> <https://phish.example|Click here>", NOW - timedelta(milliseconds=100))
+    seeder.add("Acme", "acme link", NOW - timedelta(milliseconds=200), url=injected)
+    seeder.add("Acme", "acme script", NOW - timedelta(milliseconds=300), url="javascript:alert(1)")
+    seeder.flush()
+    config(tmp_path, alerts='webhook = { env = "SLACK_WEBHOOK_URL" }')
+    path = tmp_path / "config.toml"
+    path.write_text(path.read_text().replace('recipients = ["cx-team@example.com"]', ""), encoding="utf-8")
+    loaded = load_config(path, env={})
+    [outcome] = check_alerts(store, loaded, {"SLACK_WEBHOOK_URL": WEBHOOK}, now=NOW).results
+    assert outcome.status == "sent"
+    text = json.loads(route.calls.last.request.content)["text"]
+
+    # Every <...> left in the text is one of our own http(s) links: nothing quoted opened a link or a ping.
+    controls = re.findall(r"<[^<>]*>", text)
+    assert controls and all(re.fullmatch(r"<https?://[^<>| ]+\|open>", c) for c in controls), controls
+    body = re.sub(r"(?m)^> ", "", text)  # our own quote markers
+    assert body.count("<") == body.count(">") == len(controls)
+    assert "acme &lt;!channel&gt; &lt;https://phish.example|Click here&gt;" in text
+    assert "<https://ok.example/%3E*FAKE*%3Chttps://phish.example%7CClick|open>" in text
+    assert "> acme script (not linked: `javascript:alert(1)`)" in text
+
+
+def test_a_non_http_url_is_inert_text_in_the_email(store: Store, seeder: Any, smtp_server: Any, tmp_path: Path) -> None:
+    seed_baseline(seeder)
+    burst(seeder, 50, negative=0.2)
+    seeder.add("Acme", "acme script", NOW - timedelta(milliseconds=100), url="javascript:alert(1)")
+    seeder.add("Acme", "acme quote", NOW - timedelta(milliseconds=200), url='https://ok.example/"onmouseover=x')
+    seeder.flush()
+    check_alerts(store, config(tmp_path, port=smtp_server.port), {}, now=NOW)
+    message = email.message_from_bytes(smtp_server.handler.envelopes[0].content)
+    html = _part(message, "text/html")
+    assert "javascript:" not in re.sub(r"not linked: javascript:alert\(1\)", "", html)
+    assert 'href="https://ok.example/%22onmouseover=x"' in html
+    assert "not linked: javascript:alert(1)" in _part(message, "text/plain")
+
+
+def test_alerts_quote_the_newest_mentions_by_created_at(
+    store: Store, seeder: Any, smtp_server: Any, tmp_path: Path
+) -> None:
+    seed_baseline(seeder)
+    # Stored newest first: the highest ids are the oldest mentions of the window.
+    for i in range(50):
+        seeder.add("Acme", f"acme no.{i:02d}", NOW - timedelta(minutes=i + 1), url=f"https://social.example/p/{i}")
+    seeder.flush()
+    [outcome] = check_alerts(store, config(tmp_path, port=smtp_server.port), {}, now=NOW).results
+    assert outcome.spike.kind == "volume" and outcome.status == "sent"
+    plain = _part(email.message_from_bytes(smtp_server.handler.envelopes[0].content), "text/plain")
+    assert re.findall(r"acme no\.\d\d", plain) == ["acme no.00", "acme no.01", "acme no.02"]
+
+
+@respx.mock
 def test_a_failing_webhook_does_not_stop_the_email(store: Store, seeder: Any, smtp_server: Any, tmp_path: Path) -> None:
     respx.post(WEBHOOK).mock(return_value=httpx.Response(500))
     seed_baseline(seeder)
@@ -169,6 +226,22 @@ def test_smtp_down_records_a_failed_alert_and_the_next_check_sends_it(
     assert [r.status for r in retried.results] == ["sent"]
     assert len(smtp_server.handler.envelopes) == 1
     assert [row.status for row in alert_rows(store)] == ["failed", "sent"]
+
+
+def test_an_alert_email_that_may_have_arrived_is_not_sent_again_within_the_cooldown(
+    store: Store, seeder: Any, dropping_smtp_server: Any, tmp_path: Path
+) -> None:
+    dropping_smtp_server.handler.drops = 10  # it keeps every message and never confirms one
+    seed_baseline(seeder)
+    burst(seeder, 50, negative=0.2)
+    loaded = config(tmp_path, port=dropping_smtp_server.port)
+    first = check_alerts(store, loaded, {}, now=NOW)
+    assert first.failed and [r.status for r in first.results] == ["uncertain"]
+    assert "may or may not have been delivered" in (first.results[0].error or "")
+    again = check_alerts(store, loaded, {}, now=NOW + timedelta(minutes=15))
+    assert [r.status for r in again.results] == ["cooldown"]
+    assert len(dropping_smtp_server.handler.envelopes) == 1
+    assert [row.status for row in alert_rows(store)] == ["uncertain"]
 
 
 def test_dry_run_sends_and_records_nothing(store: Store, seeder: Any, tmp_path: Path) -> None:

@@ -163,3 +163,27 @@ def test_each_period_is_its_own_digest(store: Store, seeder: Seeder, smtp_server
     assert send_digest(store, config, "weekly", now=next_monday, env={}).status == "sent"
     assert len(smtp_server.handler.envelopes) == 2
     assert len(_runs(store)) == 2
+
+
+def test_a_malformed_or_non_http_mention_url_never_stops_the_digest(
+    store: Store, seeder: Seeder, smtp_server: SmtpServer, tmp_path: Path
+) -> None:
+    for i, url in enumerate(["http://[::1", "javascript:alert(1)", 'https://ok.example/"><b>x']):
+        seeder.add(
+            "Acme",
+            f"acme refund {i} never came",
+            CURRENT,
+            sentiment="negative",
+            gap="shortfall",
+            gap_score=0.9 - i / 10,
+            evidence=("refund",),
+            flagged=True,
+            url=url,
+        )
+    outcome = send_digest(store, write_config(tmp_path, port=smtp_server.port), "weekly", now=NOW, env={})
+
+    assert outcome.status == "sent", outcome.error
+    [message] = _received(smtp_server)
+    html = message.get_payload()[1].get_payload()[0].get_content()  # type: ignore[index]
+    assert "javascript:" not in html and "[::1" not in html
+    assert 'href="https://ok.example/%22%3E%3Cb%3Ex"' in html

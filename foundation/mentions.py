@@ -67,6 +67,10 @@ class Batch:
     cursor: Cursor
     rejected: tuple[str, ...] = field(default=())
     """One human-readable line per input item the source had to skip."""
+    origins: tuple[str, ...] = field(default=())
+    """Where each mention is in the input, for messages: ``origins[i]`` names
+    ``mentions[i]`` (a file's ``tickets.csv line 14``); empty when the source has
+    no such notion."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -39,7 +39,7 @@ from storage.results import (
     StoreSummary,
 )
 from storage.search.execute import brands_of
-from storage.writes import save_batch, upsert_cursor
+from storage.writes import matching, save_batch, upsert_cursor
 
 __all__ = ["Store"]
 
@@ -149,6 +149,20 @@ class Store:
         with reading(self._engine, "load a cursor") as connection:
             value = connection.execute(stmt).scalar_one_or_none()
         return Cursor(value)
+
+    def content_hashes(self, source: str, external_ids: Sequence[str]) -> dict[str, str]:
+        """``{external_id: content_hash}`` of those of ``external_ids`` already stored for ``source``."""
+        if not external_ids:
+            return {}
+        m = MentionModel
+        stmt = matching(
+            self._engine.dialect.name,
+            select(m.external_id, m.content_hash).where(m.source == source),
+            m.external_id,
+            list(dict.fromkeys(external_ids)),
+        )
+        with reading(self._engine, "read stored mentions") as connection:
+            return {external_id: content_hash for external_id, content_hash in connection.execute(stmt)}
 
     def source_status(self) -> list[CursorStatus]:
         """One line per (source, brand) ever collected or failed, sorted by source and brand."""

@@ -49,7 +49,7 @@ from storage.models import MentionBrandModel, MentionModel, SourceCursorModel
 from storage.results import SaveResult
 from storage.search.facets import brand_token, facets_text, with_brand
 
-__all__ = ["save_batch", "upsert_cursor"]
+__all__ = ["matching", "save_batch", "upsert_cursor"]
 
 
 def _insert(connection: Connection, model: Any) -> Any:
@@ -59,6 +59,10 @@ def _insert(connection: Connection, model: Any) -> Any:
 
 
 def _matching(connection: Connection, stmt: Any, column: Any, values: list[str]) -> Any:
+    return matching(connection.dialect.name, stmt, column, values)
+
+
+def matching(dialect: str, stmt: Any, column: Any, values: list[str]) -> Any:
     """Restrict ``stmt`` to rows whose ``column`` is one of ``values``.
 
     PostgreSQL: a join with ``unnest(:values)``, one array parameter. It binds
@@ -66,7 +70,7 @@ def _matching(connection: Connection, stmt: Any, column: Any, values: list[str])
     index join even before the first ANALYZE of a fast-growing table (an
     ``IN`` list is then a filter on every row). SQLite: ``IN (...)``.
     """
-    if connection.dialect.name == "postgresql":
+    if dialect == "postgresql":
         wanted = (
             func.unnest(bindparam(None, values, type_=postgresql.ARRAY(String)))
             .table_valued("value")

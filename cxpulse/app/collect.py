@@ -9,6 +9,12 @@ therefore loses nothing and stores nothing twice on the next run.
 
 One failing source (or brand) never stops the others: its error is logged,
 recorded in the store for ``cxpulse sources status``, and the run goes on.
+
+A source whose ids are the user's own (a file: ``checks_reused_ids = True``)
+gets one more check: a row whose id is already stored for the source with
+another text (an id reused by a second export) is not stored and is reported
+as rejected, with where it is; and the cursor stored from then on in the run
+is the one from before that batch, so the next run reads the row again.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from cxpulse.app.sources import build_source
 from cxpulse.config import LoadedConfig
 from foundation.clock import Clock, utc_now
 from foundation.errors import CxPulseError, RateLimited
-from foundation.mentions import Batch, BrandQuery, StoredMention
+from foundation.mentions import Batch, BrandQuery, Cursor, StoredMention
 from listener.prepare import Dropped, MentionPreparer
 from listener.settings import PipelineConfig
 from listener.sources.base import Source
@@ -43,6 +49,9 @@ class RunResult:
     fetched: int = 0
     stored: int = 0
     already_stored: int = 0
+    reused_ids: int = 0
+    """Rows not stored because their id is stored for the source with another text
+    (each is also in ``rejected``); only for sources that check reused ids (files)."""
     duplicates_linked: int = 0
     dropped: dict[str, int] = field(default_factory=dict)
     rejected: list[str] = field(default_factory=list)
@@ -87,16 +96,26 @@ def collect_source(
     preparer = MentionPreparer(brand, apply_query=source.matches_query, settings=settings or PipelineConfig())
     result = RunResult(source.name, brand.name)
     started = time.perf_counter()
-    cursor = store.load_cursor(source.name, brand.name)
-    for batch in source.fetch(brand, cursor):
+    checks_ids = bool(getattr(source, "checks_reused_ids", False))
+    previous = store.load_cursor(source.name, brand.name)
+    held: Cursor | None = None  # once a row is refused here, the cursor stays before it
+    for batch in source.fetch(brand, previous):
         prepared = _prepare_batch(batch, preparer, clock(), result)
-        saved = store.save_batch(prepared, source=source.name, brand=brand.name, cursor=batch.cursor)
+        rejected = list(batch.rejected)
+        if checks_ids:
+            prepared, reused = _refuse_reused_ids(store, source.name, batch, prepared)
+            result.reused_ids += len(reused)
+            rejected.extend(reused)
+            if reused and held is None:
+                held = previous
+        saved = store.save_batch(prepared, source=source.name, brand=brand.name, cursor=held or batch.cursor)
+        previous = batch.cursor
         result.stored += saved.inserted
         result.already_stored += saved.already_stored
         result.duplicates_linked += saved.duplicates_linked
-        for line in batch.rejected:
+        for line in rejected:
             logger.warning("%s: %s", source.name, line)
-        result.rejected.extend(batch.rejected)
+        result.rejected.extend(rejected)
         if on_batch is not None:
             on_batch(BatchProgress(source.name, brand.name, result.fetched, result.stored))
         if should_stop is not None and should_stop():
@@ -104,6 +123,30 @@ def collect_source(
             break
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _refuse_reused_ids(
+    store: Store, source: str, batch: Batch, prepared: list[StoredMention]
+) -> tuple[list[StoredMention], list[str]]:
+    """Split off the mentions whose id is stored for ``source`` with another content;
+    returns the others and one rejected line per refused mention."""
+    stored = store.content_hashes(source, [x.external_id for x in prepared])
+    if not stored:
+        return prepared, []
+    where = dict(zip((m.external_id for m in batch.mentions), batch.origins, strict=False))
+    kept: list[StoredMention] = []
+    refused: list[str] = []
+    for mention in prepared:
+        if stored.get(mention.external_id, mention.content_hash) == mention.content_hash:
+            kept.append(mention)
+            continue
+        refused.append(
+            f"{where.get(mention.external_id, f'id {mention.external_id!r}')}: id {mention.external_id!r} is "
+            f"already stored under source {source!r} with another text, so this row was not stored; "
+            "if this file is another export whose ids overlap the first one's, import it under its own "
+            "source name (--source-name NAME); to keep the stored text, remove the row"
+        )
+    return kept, refused
 
 
 def _prepare_batch(

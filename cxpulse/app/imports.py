@@ -4,6 +4,12 @@ The file source (:mod:`listener.sources.file`) reads and validates the rows; thi
 case resolves the brand, builds the source from the caller's options and runs it
 through the same collect path as every other source, so a re-import stores nothing
 twice and rejected rows are reported with their file, line and column.
+
+No row is lost without a word: every row is stored, already stored (same id, same
+text), dropped by the pipeline and counted (an empty text), or rejected with its line
+and what to do (unreadable, too long, a bad value, a repeated id, an id already
+stored for the source with another text). The next import reads every rejected row
+again, so fixing the file and importing it again stores the fixed rows.
 """
 
 from __future__ import annotations
@@ -47,16 +53,20 @@ def import_file(
     file_format: str = "auto",
     strict: bool = False,
     source_name: str = DEFAULT_SOURCE_NAME,
+    rating_scale: tuple[float, float] | None = None,
     on_batch: ProgressCallback | None = None,
 ) -> RunResult:
     """Import ``path`` for ``brand``. Raises InputError for bad options and SourceError
-    when the file cannot be read (or, with ``strict``, has a bad row)."""
+    when the file cannot be read (or, with ``strict``, has a bad row).
+
+    ``rating_scale`` is the (lowest, highest) rating of the file, 1 to 5 by default."""
     brand_query = import_brand(settings, brand)
     cls = source_class("file")
+    values: dict[str, object] = {"path": path, "format": file_format, "mapping": dict(mapping or {}), "strict": strict}
+    if rating_scale is not None:
+        values["rating_scale"] = rating_scale
     try:
-        options = cls.options_model.model_validate(
-            {"path": path, "format": file_format, "mapping": dict(mapping or {}), "strict": strict}
-        )
+        options = cls.options_model.model_validate(values)
     except ValidationError as exc:
         error = exc.errors()[0]
         raise InputError(f"{path}: {'.'.join(map(str, error['loc']))}: {error['msg']}") from None

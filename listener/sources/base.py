@@ -47,6 +47,11 @@ class Source(Protocol):
     query (social and review sources); False when every mention belongs to the
     brand it was fetched for (a file imported for one brand)."""
 
+    # Optional: ``checks_reused_ids: ClassVar[bool]`` (default False). True when ids
+    # are the user's own (a file): the pipeline then refuses and reports a mention
+    # whose id is already stored for the source with another text, instead of
+    # counting it as already stored, and keeps the cursor before it.
+
     name: str
     """The instance name from config (``[[sources]] name``), used in cursors and logs."""
 

@@ -177,3 +177,23 @@ def test_collect_classify_reclassify_and_filter(cli, tmp_path: Path, db_url: str
 def test_search_bad_sentiment_is_a_usage_error(cli) -> None:
     result = cli("search", "--sentiment", "angry")
     assert result.code == 2 and "negative" in result.err
+
+
+@pytest.mark.parametrize("how", ["same path", "relative path", "symlink", "hard link"])
+def test_classify_file_refuses_to_write_over_its_input(cli, tmp_path: Path, how: str) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": "1", "text": "my bag never arrived"}])
+    before = source.read_bytes()
+    output = {
+        "same path": source,
+        "relative path": Path("in.jsonl"),  # the cli fixture runs in tmp_path
+        "symlink": tmp_path / "link.jsonl",
+        "hard link": tmp_path / "hard.jsonl",
+    }[how]
+    if how == "symlink":
+        output.symlink_to(source)
+    elif how == "hard link":
+        os.link(source, output)
+    result = cli("classify-file", str(source), "-o", str(output))
+    assert result.code == 1
+    assert "is the input file itself" in result.err and "-o labelled.jsonl" in result.err
+    assert source.read_bytes() == before

@@ -141,7 +141,8 @@ def test_import_csv_with_bad_rows(cli, tmp_path: Path) -> None:
     again = cli(
         "import", str(csv), "--brand", "Northwind Air", "--map", "id=ticket,text=body,created_at=opened", "--json"
     )
-    assert again.code == 0 and json.loads(again.out)[0]["stored"] == 0  # resumed past the end
+    assert again.code == 1 and json.loads(again.out)[0]["stored"] == 0  # the bad rows are read again
+    assert len(json.loads(again.out)[0]["rejected"]) == 2
     csv.write_bytes(csv.read_bytes().replace(b"yesterday", b"2026-11-01").replace(b"Caf\xe9", b"Caf\xc3\xa9"))
     fixed = cli(
         "import", str(csv), "--brand", "Northwind Air", "--map", "id=ticket,text=body,created_at=opened", "--json"
@@ -260,3 +261,46 @@ def test_db_upgrade_and_current(cli, tmp_path: Path) -> None:
     again = cli("db", "upgrade")
     assert again.code == 0 and f"already at schema {head}" in again.out
     assert cli("db", "current").out.strip() == head
+
+
+def test_import_warns_about_ids_reused_by_a_second_export(cli, tmp_path: Path) -> None:
+    setup(tmp_path)
+    cli("init")
+    (tmp_path / "a.csv").write_text("id,text\n1,northwind lost my bag\n2,northwind was late\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("id,text\n1,northwind food was cold\n3,northwind seat broken\n", encoding="utf-8")
+    assert cli("import", "a.csv", "--brand", "Northwind Air").code == 0
+    second = cli("import", "b.csv", "--brand", "Northwind Air", "--json")
+    assert second.code == 1
+    [result] = json.loads(second.out)
+    assert (result["stored"], result["reused_ids"]) == (1, 1)
+    second = cli("import", "b.csv", "--brand", "Northwind Air")  # still there: reported again
+    assert second.code == 1
+    assert "rejected: b.csv line 2: id '1' is already stored under source 'import'" in second.err
+    assert "warning: 1 row(s) have an id already stored under source 'import'" in second.err
+    assert "--source-name" in second.err
+    apart = cli("import", "b.csv", "--brand", "Northwind Air", "--source-name", "helpdesk-b", "--json")
+    assert apart.code == 0 and json.loads(apart.out)[0]["stored"] == 2
+
+
+def test_import_refuses_devices_and_pipes_at_once(cli, tmp_path: Path) -> None:
+    import os
+
+    setup(tmp_path)
+    cli("init")
+    os.mkfifo(tmp_path / "pipe.jsonl")
+    for path in ("/dev/zero", "pipe.jsonl"):
+        result = cli("import", path, "--brand", "Northwind Air", "--format", "jsonl")
+        assert result.code == 1
+        assert result.err.startswith("error: ") and "is not a regular file" in result.err
+        assert "Traceback" not in result.err
+
+
+def test_import_rating_scale_flag(cli, tmp_path: Path) -> None:
+    setup(tmp_path)
+    cli("init")
+    (tmp_path / "nps.csv").write_text("id,text,rating\n1,northwind ok,9\n", encoding="utf-8")
+    default = cli("import", "nps.csv", "--brand", "Northwind Air")
+    assert default.code == 1 and "nps.csv line 2, column 'rating': rating 9 is outside the scale 1 to 5" in default.err
+    assert cli("import", "nps.csv", "--brand", "Northwind Air", "--rating-scale", "0..10").code == 0
+    bad = cli("import", "nps.csv", "--brand", "Northwind Air", "--rating-scale", "10")
+    assert bad.code == 2 and "LOW..HIGH" in bad.err

@@ -19,6 +19,7 @@ from cxpulse.cli.context import AppContext, pass_app
 from cxpulse.cli.output import print_json
 from cxpulse.cli.progress import CountProgress
 from cxpulse.config import load_config
+from foundation.errors import InputError
 
 __all__ = ["classify", "classify_file", "reclassify"]
 
@@ -90,6 +91,14 @@ def reclassify(app: AppContext, model_version: str | None, batch_size: int | Non
     _print_report(app, report, as_json=as_json, what="reclassified")
 
 
+def _same_file(input_path: Path, output_path: Path) -> bool:
+    """True when ``output_path`` is ``input_path`` (through a symlink or a hard link too)."""
+    try:
+        return os.path.samefile(input_path, output_path.expanduser())
+    except OSError:  # the output does not exist yet
+        return False
+
+
 def _print_report(app: AppContext, report: ClassifyReport, *, as_json: bool, what: str = "classified") -> None:
     if as_json:
         print_json(app.out, report.as_dict())
@@ -144,6 +153,11 @@ def classify_file(
       description = "checked bags lost, delayed or damaged"
       examples = ["lost my suitcase", "bag never arrived"]
     """
+    if _same_file(input_path, output_path):
+        raise InputError(
+            f"{output_path}: is the input file itself (the labelled file would replace it); "
+            "write to another file, e.g. -o labelled.jsonl"
+        )
     if config_path is not None:
         loaded = load_config(config_path, env=os.environ, require_file=True)
     else:

@@ -90,7 +90,15 @@ def collect(app: AppContext, sources: tuple[str, ...], then_classify: bool, as_j
     "--source-name",
     default=DEFAULT_SOURCE_NAME,
     show_default=True,
-    help="Source name the mentions are stored under (ids are unique per source).",
+    help="Source name the mentions are stored under (ids are unique per source). "
+    "Give each export whose ids may overlap another's its own name.",
+)
+@click.option(
+    "--rating-scale",
+    metavar="LOW..HIGH",
+    default=None,
+    help="Lowest and highest rating in the file, e.g. 0..10. Default: 1..5; "
+    "a rating outside the scale is a rejected row.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
@@ -102,17 +110,26 @@ def import_file(
     file_format: str,
     strict: bool,
     source_name: str,
+    rating_scale: str | None,
     as_json: bool,
 ) -> None:
     """Import a CSV or JSONL file of tickets, survey verbatims or exports.
 
-    Bad rows are reported with their file, line and column and the rest is
-    imported (exit code 1 if any row was rejected), unless --strict.
-    Importing the same file again stores nothing twice.
+    Bad rows (unreadable, a row over 16 MiB, a bad date, number or rating, an
+    id repeated in the file) are reported with their file, line and column and
+    the rest is imported (exit code 1 if any row was rejected), unless
+    --strict. Fix them and import the file again: the next import reads every
+    rejected row again and stores nothing twice. Only regular files are read
+    (not a pipe or a device).
+
+    Ids are unique per source name. A row whose id is already stored under
+    the source name with another text is not stored but rejected: import a
+    second export whose ids overlap the first under its own --source-name.
 
     \b
-    Example:
+    Examples:
       cxpulse import tickets.csv --brand "Northwind Air" --map text=body,id=ticket_id
+      cxpulse import helpdesk-2.csv --brand "Northwind Air" --source-name helpdesk-2
     """
     settings = app.config(require_file=False).settings
     store = app.store()
@@ -126,9 +143,23 @@ def import_file(
             file_format=file_format,
             strict=strict,
             source_name=source_name,
+            rating_scale=_scale(rating_scale),
             on_batch=on_batch,
         )
     report_results(app, [result], as_json=as_json)
+
+
+def _scale(value: str | None) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    low, sep, high = value.partition("..")
+    try:
+        scale = (float(low), float(high))
+    except ValueError:
+        scale = (0.0, -1.0)
+    if not sep or not scale[0] < scale[1]:
+        raise click.BadParameter(f"{value!r} is not LOW..HIGH with LOW below HIGH, e.g. 1..5 or 0..10")
+    return scale
 
 
 def report_results(app: AppContext, results: Sequence[RunResult], *, as_json: bool) -> None:
@@ -165,6 +196,14 @@ def report_results(app: AppContext, results: Sequence[RunResult], *, as_json: bo
         raise ConfigError("no source ran: add [[sources]] to the config, or enable one")
     failed = [r for r in results if not r.ok]
     rejected = sum(len(r.rejected) for r in results)
+    for result in results:
+        if result.reused_ids:
+            app.err.print(
+                f"warning: {result.reused_ids} row(s) have an id already stored under source {result.source!r} "
+                "with another text and were not stored; ids are unique per source, so import another "
+                "export under its own --source-name",
+                markup=False,
+            )
     if failed:
         app.err.print(
             f"error: {len(failed)} of {len(results)} source runs failed (the others were stored); "
@@ -173,7 +212,8 @@ def report_results(app: AppContext, results: Sequence[RunResult], *, as_json: bo
         )
     elif rejected:
         app.err.print(
-            f"error: {rejected} row(s) rejected; fix them and import again (rows already stored are not stored twice)",
+            f"error: {rejected} row(s) rejected; fix them and import again (the next import reads "
+            "every rejected row again; rows already stored are not stored twice)",
             markup=False,
         )
     if failed or rejected:

@@ -3,25 +3,108 @@
 A reader yields :class:`Item` objects: a row (column -> value) or the reason
 the row is unusable. One bad row never stops the file; a file that cannot be
 read at all raises :class:`~foundation.errors.InputError`.
+
+Every physical line goes through :class:`Lines`, which reads at most
+``limit`` bytes (JSONL) or characters (CSV) per line and per row, so a file
+without line breaks (or a runaway quote) costs bounded memory: the too-long
+row is rejected with its line and reading goes on after it. :class:`Lines`
+also keeps a running SHA-256 of everything read, which the file source's
+resume checkpoints compare.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, AnyStr, Generic
 
 from foundation.errors import InputError
 
-__all__ = ["Item", "is_utf8", "open_csv", "read_csv", "read_jsonl"]
+__all__ = ["Item", "Lines", "RowTooLong", "is_utf8", "open_csv", "read_csv", "read_jsonl", "too_long"]
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
-_FIELD_LIMIT = 2**31 - 1
+
+
+class RowTooLong(Exception):
+    """A line or row longer than the limit (internal: readers turn it into a rejected :class:`Item`)."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+class Lines(Generic[AnyStr]):
+    """The physical lines of an open file, each at most ``limit`` long, counted and hashed.
+
+    ``number`` is the number of lines read so far. A line longer than ``limit``
+    is read to its end in ``limit``-sized pieces, never held whole, and raises
+    :class:`RowTooLong`; iteration can go on after it. ``record`` counts what
+    was read since the caller last set it to 0, and going past ``limit`` raises
+    :class:`RowTooLong` too (a CSV row spanning many lines).
+    """
+
+    def __init__(self, handle: IO[AnyStr], limit: int) -> None:
+        self._handle: IO[AnyStr] = handle
+        self.limit = limit
+        self.number = 0
+        self.record = 0
+        self._sha = hashlib.sha256()
+
+    def __iter__(self) -> Lines[AnyStr]:
+        return self
+
+    def _hash(self, piece: AnyStr) -> None:
+        self._sha.update(piece.encode("utf-8", "surrogateescape") if isinstance(piece, str) else piece)
+
+    def __next__(self) -> AnyStr:
+        line: AnyStr = self._handle.readline(self.limit + 1)
+        if not line:
+            raise StopIteration
+        self.number += 1
+        self._hash(line)
+        if len(line) > self.limit:
+            piece = line
+            while piece and not _ends_line(piece):
+                piece = self._handle.readline(self.limit)
+                self._hash(piece)
+            raise RowTooLong(self.number)
+        self.record += len(line)
+        if self.record > self.limit:
+            raise RowTooLong(self.number)
+        return line
+
+    def digest(self) -> str:
+        """16 hex digits of the SHA-256 of every line read so far."""
+        return self._sha.copy().hexdigest()[:16]
+
+    def skip_to(self, number: int) -> None:
+        """Read (and hash) lines until ``number`` lines are read or the file ends."""
+        while self.number < number:
+            try:
+                next(self)
+            except StopIteration:
+                return
+            except RowTooLong:
+                pass
+            self.record = 0
+
+
+def _ends_line(piece: str | bytes) -> bool:
+    return piece.endswith(("\n", "\r")) if isinstance(piece, str) else piece.endswith((b"\n", b"\r"))
+
+
+def too_long(limit: int, unit: str) -> str:
+    """The rejection message of a row longer than ``limit``."""
+    return (
+        f"the row is longer than {limit:,} {unit} (max_row_size); check that the file is "
+        "CSV or JSONL with one row per line, or raise max_row_size"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +122,19 @@ def is_utf8(encoding: str) -> bool:
     return codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
 
 
-def read_jsonl(handle: IO[bytes], encoding: str) -> Iterator[Item]:
+def read_jsonl(lines: Lines[bytes], encoding: str) -> Iterator[Item]:
     """One item per non-blank line; bytes are decoded line by line."""
     codec = "utf-8-sig" if is_utf8(encoding) else encoding
-    for number, raw in enumerate(handle, 1):
+    while True:
+        lines.record = 0
+        try:
+            raw = next(lines)
+        except StopIteration:
+            return
+        except RowTooLong as exc:
+            yield Item(exc.line, error=too_long(lines.limit, "bytes"))
+            continue
+        number = lines.number
         try:
             line = raw.decode(codec if number == 1 else encoding)
         except UnicodeDecodeError as exc:
@@ -59,6 +151,9 @@ def read_jsonl(handle: IO[bytes], encoding: str) -> Iterator[Item]:
         except json.JSONDecodeError as exc:
             yield Item(number, error=f"not valid JSON ({exc.msg} at column {exc.colno})")
             continue
+        except RecursionError:
+            yield Item(number, error="not valid JSON (nested too deeply)")
+            continue
         if not isinstance(value, dict):
             yield Item(
                 number,
@@ -68,16 +163,18 @@ def read_jsonl(handle: IO[bytes], encoding: str) -> Iterator[Item]:
         yield Item(number, row=value)
 
 
-def open_csv(handle: IO[str], delimiter: str, path: Path) -> tuple[list[str], Any]:
+def open_csv(lines: Lines[str], delimiter: str, path: Path) -> tuple[list[str], Any]:
     """Read the header of a CSV file: returns its columns and the reader positioned after it."""
-    csv.field_size_limit(_FIELD_LIMIT)
-    reader = csv.reader(handle, delimiter=delimiter)
+    csv.field_size_limit(lines.limit)
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
         raise InputError(f"{path}: the file is empty; expected a header row") from None
     except csv.Error as exc:
         raise InputError(f"{path} line 1: cannot read the header ({exc})") from None
+    except RowTooLong:
+        raise InputError(f"{path} line 1: the header is longer than {lines.limit:,} characters") from None
     columns = [c.strip() for c in header]
     if columns and columns[0].startswith("\ufeff"):
         columns[0] = columns[0][1:]
@@ -88,21 +185,22 @@ def open_csv(handle: IO[str], delimiter: str, path: Path) -> tuple[list[str], An
     return columns, reader
 
 
-def read_csv(columns: Sequence[str], reader: Any, encoding: str) -> Iterator[Item]:
+def read_csv(columns: Sequence[str], reader: Any, lines: Lines[str], encoding: str) -> Iterator[Item]:
     """One item per record after the header; ``line`` is where the record starts."""
     width = len(columns)
-    previous_end = reader.line_num
     while True:
-        start = previous_end + 1
+        start = lines.number + 1
+        lines.record = 0
         try:
             record = next(reader)
         except StopIteration:
             return
+        except RowTooLong:
+            yield Item(start, error=too_long(lines.limit, "characters"))
+            continue
         except csv.Error as exc:
-            previous_end = reader.line_num
             yield Item(start, error=f"cannot read the row ({exc})")
             continue
-        previous_end = reader.line_num
         if not record or (len(record) == 1 and not record[0].strip() and width > 1):
             continue
         if len(record) != width:

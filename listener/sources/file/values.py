@@ -114,9 +114,11 @@ def row_to_mention(
     zone: tzinfo,
     fallback_time: datetime,
     origin: Mapping[str, Any],
+    rating_scale: tuple[float, float] = (1.0, 5.0),
 ) -> Mention:
     """Build a mention from ``row``; ``columns`` maps each cxpulse field to its column.
 
+    A rating must lie within ``rating_scale`` (lowest, highest), both included.
     Raises :class:`RowError` naming the column of the first unusable value.
     """
 
@@ -152,6 +154,13 @@ def row_to_mention(
     if followers is not None and (followers < 0 or followers != int(followers)):
         raise RowError(columns["author_followers"], f"cannot read {followers!r} as a count")
     rating = _number(get("rating"), columns.get("rating", ""))
+    low, high = rating_scale
+    if rating is not None and not low <= rating <= high:
+        raise RowError(
+            columns["rating"],
+            f"rating {rating:g} is outside the scale {low:g} to {high:g}; fix the value, "
+            "or give the file's scale (--rating-scale LOW..HIGH, or rating_scale in config)",
+        )
     external_id = text_of("id") or content_id(row)
     mapped = set(columns.values())
     extra = {k: v for k, v in row.items() if k not in mapped}

@@ -241,3 +241,159 @@ def test_tsv_is_tab_delimited(tmp_path: Path) -> None:
 def test_unknown_mapping_field_is_a_validation_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown field"):
         FileOptions(path=tmp_path / "x.csv", mapping={"body": "text"})
+
+
+# --- resume, limits, repeats and ratings: no row is lost without a word -----------------
+
+
+def _tickets(count: int, bad: int | None = None) -> str:
+    """A CSV export of ``count`` tickets of ~100 bytes each; ticket ``bad`` has an unreadable date."""
+    rows = [
+        f"T-{i},ticket {i}: my parcel never arrived and nobody answers the phone,"
+        f"{'yesterday' if i == bad else '2026-03-01T10:00:00Z'}\n"
+        for i in range(count)
+    ]
+    return "id,text,created_at\n" + "".join(rows)
+
+
+def test_a_row_fixed_past_the_first_64_kib_is_read_again(tmp_path: Path) -> None:
+    path = _write(tmp_path, "export.csv", _tickets(2000, bad=1500))
+    assert path.read_bytes().index(b"yesterday") > 2 * 64 * 1024  # far past the old 64 KiB fingerprint
+    first = _run(path, batch_size=100)
+    assert len(_mentions(first)) == 1999
+    (reject,) = _rejected(first)
+    assert reject.startswith(f"{path} line 1502, column 'created_at'")
+    # Unchanged, the bad row is read (and reported) again, and nothing before it is:
+    # the last checkpoint is the end of the batch before it (line 1501).
+    again = _run(path, first[-1].cursor, batch_size=100)
+    assert _rejected(again) == [reject]
+    assert [m.external_id for m in _mentions(again)][:1] == ["T-1501"]
+    # Fixed, it is imported: the message "fix them and import again" is true.
+    path.write_text(_tickets(2000), encoding="utf-8")
+    fixed = _run(path, first[-1].cursor, batch_size=100)
+    assert _rejected(fixed) == []
+    assert "T-1500" in {m.external_id for m in _mentions(fixed)}
+    assert _run(path, fixed[-1].cursor, batch_size=100) == []  # then nothing is left to read
+
+
+def test_a_file_changed_in_the_middle_is_read_again_from_the_change(tmp_path: Path) -> None:
+    path = _write(tmp_path, "export.csv", _tickets(1000))
+    done = _run(path, batch_size=100)[-1].cursor
+    path.write_text(_tickets(1000).replace("ticket 700:", "ticket seven hundred:"), encoding="utf-8")
+    again = _mentions(_run(path, done, batch_size=100))
+    assert again[0].external_id == "T-700"  # the checkpoint before the change, not the start
+    assert len(again) == 300
+
+
+def test_an_old_v1_cursor_reads_the_file_from_the_start(tmp_path: Path) -> None:
+    path = _write(tmp_path, "old.csv", _tickets(10))
+    old = Cursor("v1;head=1024:0123456789abcdef;items=10")
+    assert len(_mentions(_run(path, old))) == 10
+
+
+def test_a_repeated_id_is_rejected_with_both_lines(tmp_path: Path) -> None:
+    path = _write(tmp_path, "d.csv", "id,text\n1,first version\n2,other\n1,second version\n")
+    batches = _run(path)
+    assert [m.text for m in _mentions(batches)] == ["first version", "other"]
+    (reject,) = _rejected(batches)
+    assert reject.startswith(f"{path} line 4, column 'id': id '1' is also on line 2, which is the one imported")
+
+
+def test_a_repeated_row_without_id_is_rejected_not_merged(tmp_path: Path) -> None:
+    path = _write(tmp_path, "d.jsonl", '{"text": "same"}\n{"text": "other"}\n{"text": "same"}\n')
+    batches = _run(path, batch_size=1)
+    assert [m.text for m in _mentions(batches)] == ["same", "other"]
+    (reject,) = _rejected(batches)
+    assert reject.startswith(f"{path} line 3: the same row as line 1")
+
+
+def test_strict_mode_counts_repeated_ids(tmp_path: Path) -> None:
+    path = _write(tmp_path, "d.csv", "id,text\n1,a\n1,b\n")
+    with pytest.raises(InputError, match="1 bad row"):
+        _run(path, strict=True)
+
+
+@pytest.mark.parametrize(("rating", "accepted"), [("1", True), ("5", True), ("4.5", True), ("0", False), ("6", False)])
+def test_ratings_outside_the_scale_are_rejected_with_the_line(tmp_path: Path, rating: str, accepted: bool) -> None:
+    path = _write(tmp_path, "r.csv", f"id,text,rating\n1,fine,3\n2,rated,{rating}\n")
+    batches = _run(path)
+    if accepted:
+        assert _rejected(batches) == [] and _mentions(batches)[1].rating == float(rating)
+    else:
+        (reject,) = _rejected(batches)
+        assert reject.startswith(f"{path} line 3, column 'rating': rating {rating} is outside the scale 1 to 5")
+        assert "--rating-scale" in reject
+
+
+def test_a_rating_scale_of_the_file_is_honoured(tmp_path: Path) -> None:
+    path = _write(tmp_path, "nps.csv", "id,text,rating\n1,fine,0\n2,great,10\n3,odd,11\n")
+    batches = _run(path, rating_scale=(0, 10))
+    assert [m.rating for m in _mentions(batches)] == [0.0, 10.0]
+    (reject,) = _rejected(batches)
+    assert "line 4, column 'rating': rating 11 is outside the scale 0 to 10" in reject
+    with pytest.raises(ValueError, match="lowest < highest"):
+        FileOptions(path=path, rating_scale=(5, 1))
+
+
+def test_an_over_long_line_is_rejected_with_its_line_and_the_rest_imported(tmp_path: Path) -> None:
+    long = json.dumps({"text": "x" * 10_000})
+    path = _write(tmp_path, "l.jsonl", f'{{"text": "one"}}\n{long}\n{{"text": "two"}}\n')
+    batches = _run(path, max_row_size=4096)
+    assert [m.text for m in _mentions(batches)] == ["one", "two"]
+    (reject,) = _rejected(batches)
+    assert reject.startswith(f"{path} line 2: the row is longer than 4,096 bytes (max_row_size)")
+
+
+def test_a_runaway_csv_quote_is_bounded_and_names_its_line(tmp_path: Path) -> None:
+    lines = ["text", "fine", '"an unclosed quote'] + [f"more text {i}" for i in range(1000)]
+    path = _write(tmp_path, "q.csv", "\n".join(lines) + "\n")
+    batches = _run(path, max_row_size=2048)
+    assert _mentions(batches)[0].text == "fine"
+    assert _rejected(batches)[0].startswith(f"{path} line 3: the row is longer than 2,048 characters")
+
+
+def test_a_huge_file_without_line_breaks_costs_bounded_memory(tmp_path: Path) -> None:
+    import tracemalloc
+
+    path = tmp_path / "zeros.jsonl"
+    with path.open("wb") as handle:
+        handle.truncate(64 * 1024 * 1024)  # 64 MiB of NUL bytes, no newline
+    tracemalloc.start()
+    try:
+        batches = _run(path, max_row_size=1024 * 1024)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    (reject,) = _rejected(batches)
+    assert reject.startswith(f"{path} line 1: the row is longer than 1,048,576 bytes")
+    assert peak < 8 * 1024 * 1024
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_fifo_or_a_device_is_refused_at_once(tmp_path: Path, kind: str) -> None:
+    if kind == "fifo":
+        path = tmp_path / "rows.jsonl"
+        os.mkfifo(path)  # nobody writes: opening it would block forever
+    else:
+        path = Path("/dev/zero")
+    with pytest.raises(InputError, match="is not a regular file"):
+        _run(path, format="jsonl")
+
+
+def test_the_cursor_stays_small_however_long_the_file(tmp_path: Path) -> None:
+    path = _write(tmp_path, "many.jsonl", "".join(json.dumps({"text": f"row {i}"}) + "\n" for i in range(1000)))
+    batches = _run(path, batch_size=5)
+    cursor = batches[-1].cursor
+    assert cursor.value is not None and cursor.value.count(",") < 64
+    assert _run(path, cursor) == []
+    path.write_text(path.read_text().replace('"row 990"', '"row nine hundred ninety"'))
+    again = [m.text for m in _mentions(_run(path, cursor))]
+    assert "row nine hundred ninety" in again
+    assert len(again) < 100  # read again from a checkpoint near the change, not from the start
+
+
+def test_json_nested_too_deeply_is_a_rejected_row(tmp_path: Path) -> None:
+    path = _write(tmp_path, "deep.jsonl", "[" * 100_000 + "\n" + '{"text": "fine"}\n')
+    batches = _run(path)
+    assert [m.text for m in _mentions(batches)] == ["fine"]
+    assert _rejected(batches)[0].startswith(f"{path} line 1: not valid JSON")

@@ -31,7 +31,7 @@ from foundation.query.text import (
     tokenize,
 )
 
-__all__ = ["MatchDocument", "matches"]
+__all__ = ["MatchDocument", "is_substring_term", "matches"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,15 +64,19 @@ class MatchDocument:
 
 
 @lru_cache(maxsize=4096)
-def _is_substring_term(text: str) -> bool:
-    """Terms in scripts without spaces, and emoji or symbol terms, match as substrings."""
+def is_substring_term(text: str) -> bool:
+    """Whether a word term matches as a substring of the folded text, not as a whole word.
+
+    True for terms in scripts without spaces and for emoji or symbol terms; the
+    search index (:mod:`storage.search`) must know which terms these are.
+    """
     return is_unspaced(text) or tokenize(text) != [text]
 
 
 def _match_term(term: Term, doc: MatchDocument) -> bool:
     text = term.text
     if term.kind is TermKind.WORD:
-        if _is_substring_term(text):
+        if is_substring_term(text):
             return text in doc.folded
         if term.prefix:
             return any(token.startswith(text) for token in doc.token_set)

@@ -47,6 +47,7 @@ from storage.search.terms import (
 
 __all__ = [
     "EXCLUSION_ONLY",
+    "MAX_NARROWING_DEPTH",
     "MAX_TREE_DEPTH",
     "OR_EXCLUSION",
     "AllOf",
@@ -68,6 +69,9 @@ OR_EXCLUSION = (
 )
 MAX_TREE_DEPTH = 2 * MAX_DEPTH + 4
 """Deepest query tree searched: what the parser's nesting limit allows, with room to spare."""
+MAX_NARROWING_DEPTH = 12
+"""Deepest nesting of AND and OR the index is asked for (FTS5's parser overflows at about 35);
+deeper groups are left to the matcher, which only widens the candidates."""
 
 
 class Column(StrEnum):
@@ -125,7 +129,7 @@ def plan(query: Node) -> Plan:
     _check_size(query)
     if not _is_positive(query):
         raise QueryError(OR_EXCLUSION if _has_or(query) else EXCLUSION_ONLY)
-    narrowing, exact = _compile(query)
+    narrowing, exact = _compile(query, 0)
     return Plan(query, narrowing, exact and narrowing is not None)
 
 
@@ -189,18 +193,20 @@ def _has_or(node: Node) -> bool:
 _Compiled = tuple[Narrowing | None, bool]
 
 
-def _compile(node: Node) -> _Compiled:
+def _compile(node: Node, depth: int) -> _Compiled:
     if isinstance(node, Term):
         return _term(node)
     if isinstance(node, Phrase):
         return _phrase(node.words)
     if isinstance(node, Not):
         if isinstance(node.child, Not):
-            return _compile(node.child.child)
+            return _compile(node.child.child, depth)
         return None, False  # "not x" alone: not expressible as index candidates
+    if depth >= MAX_NARROWING_DEPTH:
+        return None, False
     if isinstance(node, And):
-        return _all_of(node)
-    return _any_of(node)
+        return _all_of(node, depth + 1)
+    return _any_of(node, depth + 1)
 
 
 def _word_token(marker: str, column: Column, text: str, prefix: bool) -> _Compiled:
@@ -256,7 +262,7 @@ def _phrase(words: tuple[str, ...]) -> _Compiled:
     return Sequence(tokens), exact
 
 
-def _all_of(node: And) -> _Compiled:
+def _all_of(node: And, depth: int) -> _Compiled:
     include: list[Narrowing] = []
     exclude: list[Narrowing] = []
     exact = True
@@ -264,13 +270,13 @@ def _all_of(node: And) -> _Compiled:
         while isinstance(child, Not) and isinstance(child.child, Not):
             child = child.child.child
         if isinstance(child, Not):
-            narrowing, child_exact = _compile(child.child)
+            narrowing, child_exact = _compile(child.child, depth)
             if narrowing is not None and child_exact:
                 exclude.append(narrowing)
             else:
                 exact = False  # the matcher applies this exclusion
             continue
-        narrowing, child_exact = _compile(child)
+        narrowing, child_exact = _compile(child, depth)
         exact = exact and child_exact
         if narrowing is None:
             continue
@@ -294,11 +300,11 @@ def _flat_and(node: And) -> list[Node]:
     return children
 
 
-def _any_of(node: Or) -> _Compiled:
+def _any_of(node: Or, depth: int) -> _Compiled:
     options: list[Narrowing] = []
     exact = True
     for child in node.children:
-        narrowing, child_exact = _compile(child)
+        narrowing, child_exact = _compile(child, depth)
         if narrowing is None:
             return None, False
         exact = exact and child_exact

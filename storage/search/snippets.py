@@ -22,8 +22,9 @@ PLAIN_SNIPPET_CHARS = 200
 """Characters of a snippet (a text without a marked term starts the same way)."""
 CONTEXT_CHARS = 60
 """Characters kept before the first match."""
-SCAN_CHARS = 100_000
-"""Characters of a long text searched for something to mark."""
+SCAN_CHARS = 10_000
+"""Characters of a text searched word by word for the first match; past them, a
+case-insensitive search for the terms as written finds where to cut the window."""
 
 _WORD = re.compile(WORD_PATTERN)
 
@@ -104,35 +105,49 @@ def _plain(text: str) -> str:
     return text[:PLAIN_SNIPPET_CHARS].rstrip() + "…"
 
 
+def _first_match(text: str, wanted: _Wanted) -> int | None:
+    """Where the first marked term starts: exactly in the first :data:`SCAN_CHARS`, then roughly."""
+    spans = _spans(text[:SCAN_CHARS], wanted)
+    if spans:
+        return spans[0][0]
+    if len(text) <= SCAN_CHARS:
+        return None
+    literals = [*wanted.words, *wanted.prefixes, *wanted.substrings]
+    literals += [f"@{h}" for h in (*wanted.handles, *wanted.handle_prefixes)]
+    literals += [f"#{h}" for h in (*wanted.hashtags, *wanted.hashtag_prefixes)]
+    if not literals:
+        return None
+    pattern = re.compile("|".join(re.escape(literal) for literal in sorted(literals, key=len, reverse=True)), re.I)
+    found = pattern.search(text, SCAN_CHARS - 100)
+    return found.start() if found else None
+
+
 def snippet(text: str, query: Node | None) -> str:
     """A short window of ``text`` with the terms of ``query`` it shows marked
     (:data:`~storage.results.SNIPPET_START` ... :data:`~storage.results.SNIPPET_END`)."""
     clean = text.replace(SNIPPET_START, " ").replace(SNIPPET_END, " ")
     if query is None:
         return _plain(clean)
-    spans = _spans(clean[:SCAN_CHARS], _wanted(query))
-    if not spans:
+    wanted = _wanted(query)
+    first = _first_match(clean, wanted)
+    if first is None:
         return _plain(clean)
-    first_start, first_end = spans[0]
-    start = max(0, first_start - CONTEXT_CHARS)
+    start = max(0, first - CONTEXT_CHARS)
     if start > 0:
-        space = clean.find(" ", start, first_start)
+        space = clean.find(" ", start, first)
         start = space + 1 if space >= 0 else start
-    end = min(len(clean), max(start + PLAIN_SNIPPET_CHARS, first_end))
+    end = min(len(clean), start + PLAIN_SNIPPET_CHARS)
     if end < len(clean):
-        space = clean.rfind(" ", first_end, end)
+        space = clean.rfind(" ", first + 1, end)
         end = space if space >= 0 else end
+    window = clean[start:end]
     out = ["…"] if start > 0 else []
-    position = start
-    for span_start, span_end in spans:
-        if span_start >= end:
-            break
-        if span_end <= position:
-            continue
-        span_start, span_end = max(span_start, position), min(span_end, end)
-        out += [clean[position:span_start], SNIPPET_START, clean[span_start:span_end], SNIPPET_END]
+    position = 0
+    for span_start, span_end in _spans(window, wanted):
+        out += [window[position:span_start], SNIPPET_START, window[span_start:span_end], SNIPPET_END]
         position = span_end
-    out.append(clean[position:end].rstrip() if end < len(clean) else clean[position:end])
+    out.append(window[position:])
     if end < len(clean):
+        out[-1] = out[-1].rstrip()
         out.append("…")
     return "".join(out)

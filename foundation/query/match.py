@@ -50,17 +50,34 @@ class MatchDocument:
 
     @classmethod
     def from_text(cls, text: str) -> MatchDocument:
-        """Fold and split ``text`` once."""
-        folded = fold(text)
-        tokens = tuple(tokenize(folded))
-        has_sign = "#" in folded or "@" in folded
-        return cls(
-            folded=folded,
-            tokens=tokens,
-            token_set=frozenset(tokens),
-            hashtags=frozenset(extract_hashtags(folded)) if has_sign else frozenset(),
-            handles=frozenset(extract_handles(folded)) if has_sign else frozenset(),
-        )
+        """Fold and split ``text`` once.
+
+        The documents of the last few thousand short texts are kept: the pipeline
+        matches a mention against its brand query and the store then indexes the
+        same text (:mod:`storage.search.terms`), so each is prepared once.
+        """
+        if len(text) <= _CACHED_CHARS:
+            return _cached_document(text)
+        return _document(text)
+
+
+_CACHED_CHARS = 2_000
+
+
+def _document(text: str) -> MatchDocument:
+    folded = fold(text)
+    tokens = tuple(tokenize(folded))
+    has_sign = "#" in folded or "@" in folded
+    return MatchDocument(
+        folded=folded,
+        tokens=tokens,
+        token_set=frozenset(tokens),
+        hashtags=frozenset(extract_hashtags(folded)) if has_sign else frozenset(),
+        handles=frozenset(extract_handles(folded)) if has_sign else frozenset(),
+    )
+
+
+_cached_document = lru_cache(maxsize=4_096)(_document)
 
 
 @lru_cache(maxsize=4096)

@@ -189,3 +189,9 @@ def test_snippets_mark_what_the_matcher_matched(texts: Store) -> None:
     assert marked("東京") == ["東京"]
     assert marked("😡") == ["😡😡"]
     assert marked("acme") == ["\uff21\uff23\uff2d\uff25"]
+
+
+def test_marker_characters_in_a_text_cannot_forge_a_highlight(store: Store, mention: MentionFactory) -> None:
+    store.save_batch([mention("1", "a \x02fake\x03 refund")], source="twitter", brand="acme", cursor=Cursor())
+    [hit] = store.search(parse("refund"), ALL)
+    assert hit.snippet.count(SNIPPET_START) == 1 and f"{SNIPPET_START}refund{SNIPPET_END}" in hit.snippet

@@ -33,6 +33,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
+import psycopg.sql
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -230,16 +231,16 @@ def _holds(store: Store, size: int) -> bool:
         return False
 
 
-def postgres_store(base_url: str, fresh: bool) -> tuple[Store, bool]:
+def postgres_store(base_url: str, fresh: bool, database: str = "cxpulse_bench") -> tuple[Store, bool]:
     admin = base_url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = 'cxpulse_bench'").fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone()
         if exists and fresh:
-            conn.execute("DROP DATABASE cxpulse_bench")
+            conn.execute(psycopg.sql.SQL("DROP DATABASE {}").format(psycopg.sql.Identifier(database)))
             exists = None
         if not exists:
-            conn.execute("CREATE DATABASE cxpulse_bench")
-    url = base_url.rsplit("/", 1)[0] + "/cxpulse_bench"
+            conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(database)))
+    url = base_url.rsplit("/", 1)[0] + "/" + database
     store = Store.open(url)
     store.upgrade()
     return store, bool(exists)
@@ -257,6 +258,7 @@ def main() -> int:
         default=os.environ.get("CXPULSE_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
         help="PostgreSQL server (a database cxpulse_bench is created there)",
     )
+    parser.add_argument("--pg-database", default="cxpulse_bench", help="database of the PostgreSQL search store")
     parser.add_argument("--skip-postgres", action="store_true", help="only SQLite")
     parser.add_argument("--fresh", action="store_true", help="rebuild the search stores even if they exist")
     args = parser.parse_args()
@@ -285,10 +287,10 @@ def main() -> int:
 
     pg_figures: dict[str, float] = {}
     if not args.skip_postgres:
-        pg_store, _ = postgres_store(args.pg_url, args.fresh)
+        pg_store, _ = postgres_store(args.pg_url, args.fresh, args.pg_database)
         if not _holds(pg_store, args.search_size):
             pg_store.dispose()
-            pg_store, _ = postgres_store(args.pg_url, fresh=True)
+            pg_store, _ = postgres_store(args.pg_url, fresh=True, database=args.pg_database)
             data = data or corpus(args.search_size)
             seconds = seed(pg_store, data, "PostgreSQL")
             print(f"seeded PostgreSQL with {pg_store.summary().mentions:,} mentions in {seconds:.0f} s")

@@ -6,7 +6,8 @@ models and the migrated database agree.
 
 Not mapped here, because they exist on one backend only and are created by
 the migration: the SQLite FTS5 table ``mentions_fts`` (with its sync
-triggers) and the PostgreSQL generated column ``mentions.search_vector``.
+triggers) and the PostgreSQL generated column ``mentions.search_vector``
+(with the trigger that marks a changed text for the matcher, migration 0005).
 """
 
 from __future__ import annotations
@@ -126,6 +127,11 @@ class MentionModel(Base):
     content_hash: Mapped[str] = mapped_column(String(128))
     facets: Mapped[str | None] = mapped_column(Text)
     """Brand tokens the full-text index filters on (storage.search.facets)."""
+    search_words: Mapped[str | None] = mapped_column(Text)
+    """The words of the text as the full-text index holds them (storage.search.terms)."""
+    search_tags: Mapped[str | None] = mapped_column(Text, server_default="xoverflow")
+    """Handles, hashtags, symbols and unspaced characters as index tokens (storage.search.terms);
+    the default, ``xoverflow``, makes a row written without them a candidate of every search."""
     duplicate_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("mentions.id", name="fk_mentions_duplicate_of_id", ondelete="SET NULL")
     )

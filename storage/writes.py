@@ -7,7 +7,9 @@ The statements, all set-based (no per-row round trips):
    RETURNING id``. SQLite: one DB-API ``executemany`` in a transaction that
    began IMMEDIATE (so it holds the write lock), then the ids above the
    previous maximum are the new ones; the batch is added to the FTS index with
-   one ``INSERT ... SELECT`` while the per-row trigger is suspended.
+   one ``INSERT ... SELECT`` while the per-row trigger is suspended. Each row
+   carries its index tokens (``search_words``, ``search_tags``), computed here
+   by :func:`storage.search.terms.index_terms` from the text.
 2. ``INSERT INTO mention_brands SELECT id, :brand ... ON CONFLICT DO NOTHING``:
    every mention of the batch, new or already stored, is linked to the brand.
 3. One query for earlier copies of the new mentions' content hashes, then one
@@ -48,6 +50,7 @@ from foundation.mentions import Cursor, StoredMention
 from storage.models import MentionBrandModel, MentionModel, SourceCursorModel
 from storage.results import SaveResult
 from storage.search.facets import brand_token, facets_text, with_brand
+from storage.search.terms import index_terms
 
 __all__ = ["matching", "save_batch", "upsert_cursor"]
 
@@ -105,8 +108,11 @@ def _check(mentions: Sequence[StoredMention], source: str) -> list[StoredMention
 
 
 def _row(mention: StoredMention, facets: str) -> dict[str, Any]:
+    terms = index_terms(mention.text)
     return {
         "facets": facets,
+        "search_words": terms.words,
+        "search_tags": terms.tags,
         "source": mention.source,
         "external_id": mention.external_id,
         "author_handle": mention.author_handle,
@@ -196,6 +202,8 @@ _COLUMNS = (
     "collected_at",
     "content_hash",
     "facets",
+    "search_words",
+    "search_tags",
     "raw",
 )
 _PG_ARRAY_TYPES: dict[str, Any] = {
@@ -240,7 +248,8 @@ def _insert_sqlite(connection: Connection, batch: list[StoredMention], brand: st
     connection.exec_driver_sql("INSERT INTO mentions_fts_deferred (active) VALUES (1)")
     connection.exec_driver_sql(_SQLITE_INSERT, rows)
     connection.exec_driver_sql(
-        "INSERT INTO mentions_fts (rowid, text, facets) SELECT id, text, facets FROM mentions WHERE id > ?",
+        "INSERT INTO mentions_fts (rowid, search_words, search_tags, facets) "
+        "SELECT id, search_words, search_tags, facets FROM mentions WHERE id > ?",
         (before,),
     )
     connection.exec_driver_sql("DELETE FROM mentions_fts_deferred")

@@ -31,7 +31,7 @@ from foundation.query.text import (
     tokenize,
 )
 
-__all__ = ["MatchDocument", "matches"]
+__all__ = ["MatchDocument", "is_substring_term", "matches"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,29 +50,50 @@ class MatchDocument:
 
     @classmethod
     def from_text(cls, text: str) -> MatchDocument:
-        """Fold and split ``text`` once."""
-        folded = fold(text)
-        tokens = tuple(tokenize(folded))
-        has_sign = "#" in folded or "@" in folded
-        return cls(
-            folded=folded,
-            tokens=tokens,
-            token_set=frozenset(tokens),
-            hashtags=frozenset(extract_hashtags(folded)) if has_sign else frozenset(),
-            handles=frozenset(extract_handles(folded)) if has_sign else frozenset(),
-        )
+        """Fold and split ``text`` once.
+
+        The documents of the last few thousand short texts are kept: the pipeline
+        matches a mention against its brand query and the store then indexes the
+        same text (:mod:`storage.search.terms`), so each is prepared once.
+        """
+        if len(text) <= _CACHED_CHARS:
+            return _cached_document(text)
+        return _document(text)
+
+
+_CACHED_CHARS = 2_000
+
+
+def _document(text: str) -> MatchDocument:
+    folded = fold(text)
+    tokens = tuple(tokenize(folded))
+    has_sign = "#" in folded or "@" in folded
+    return MatchDocument(
+        folded=folded,
+        tokens=tokens,
+        token_set=frozenset(tokens),
+        hashtags=frozenset(extract_hashtags(folded)) if has_sign else frozenset(),
+        handles=frozenset(extract_handles(folded)) if has_sign else frozenset(),
+    )
+
+
+_cached_document = lru_cache(maxsize=4_096)(_document)
 
 
 @lru_cache(maxsize=4096)
-def _is_substring_term(text: str) -> bool:
-    """Terms in scripts without spaces, and emoji or symbol terms, match as substrings."""
+def is_substring_term(text: str) -> bool:
+    """Whether a word term matches as a substring of the folded text, not as a whole word.
+
+    True for terms in scripts without spaces and for emoji or symbol terms; the
+    search index (:mod:`storage.search`) must know which terms these are.
+    """
     return is_unspaced(text) or tokenize(text) != [text]
 
 
 def _match_term(term: Term, doc: MatchDocument) -> bool:
     text = term.text
     if term.kind is TermKind.WORD:
-        if _is_substring_term(text):
+        if is_substring_term(text):
             return text in doc.folded
         if term.prefix:
             return any(token.startswith(text) for token in doc.token_set)

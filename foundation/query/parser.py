@@ -26,10 +26,15 @@ from foundation.errors import QueryError
 from foundation.query.ast import And, Node, Not, Or, Phrase, Term, TermKind
 from foundation.query.text import fold, tokenize
 
-__all__ = ["MAX_DEPTH", "parse", "require_positive", "to_text"]
+__all__ = ["MAX_DEPTH", "MAX_QUERY_CHARS", "MAX_TERMS", "parse", "require_positive", "to_text"]
 
 MAX_DEPTH = 64
 """Deepest nesting of parentheses and exclusions a query may have."""
+MAX_TERMS = 256
+"""Most terms a query may have: words (each word of a phrase counts), handles, hashtags, emoji."""
+MAX_QUERY_CHARS = 10_000
+"""Longest query text, in characters."""
+_SHOWN_CHARS = 80
 
 
 class _Kind(Enum):
@@ -51,8 +56,9 @@ class _Token:
 
 
 def _shown(query: str) -> str:
-    """The query as an error message shows it: one line, same columns."""
-    return "".join(" " if ch in "\n\r\t" else ch for ch in query)
+    """The query as an error message shows it: one line, same columns, a long one cut short."""
+    line = "".join(" " if ch in "\n\r\t" else ch for ch in query)
+    return line if len(line) <= _SHOWN_CHARS else line[:_SHOWN_CHARS] + "…"
 
 
 def _error(query: str, column: int, problem: str, advice: str) -> QueryError:
@@ -112,6 +118,7 @@ class _Parser:
         self.tokens = _lex(query)
         self.pos = 0
         self.depth = 0
+        self.terms = 0
 
     @property
     def tok(self) -> _Token:
@@ -168,13 +175,26 @@ class _Parser:
         if self.depth > MAX_DEPTH:
             raise self.fail(tok, "query nested too deeply", f"use at most {MAX_DEPTH} levels of ( and -")
 
+    def count(self, tok: _Token, terms: int) -> None:
+        self.terms += terms
+        if self.terms > MAX_TERMS:
+            raise self.fail(
+                tok,
+                f"more than {MAX_TERMS} terms",
+                f"use at most {MAX_TERMS} words, handles, hashtags and emoji (each word of a phrase counts)",
+            )
+
     def atom(self) -> Node:
         tok = self.tok
         self.pos += 1
         if tok.kind is _Kind.WORD:
-            return self.word(tok)
+            node = self.word(tok)
+            self.count(tok, len(node.words) if isinstance(node, Phrase) else 1)
+            return node
         if tok.kind is _Kind.PHRASE:
-            return self.phrase(tok)
+            node = self.phrase(tok)
+            self.count(tok, len(node.words) if isinstance(node, Phrase) else 1)
+            return node
         if tok.kind is _Kind.LPAREN:
             if self.peek() is _Kind.RPAREN:
                 raise self.fail(tok, "empty parentheses", "put terms inside them or remove them")
@@ -259,8 +279,14 @@ def parse(text: str) -> Node:
     Raises :class:`~foundation.errors.QueryError` (and nothing else) when the
     query is malformed; the message quotes the query, names the column and
     says how to fix it. The tree may be all exclusions (``-fruit``); brand
-    queries must also pass :func:`require_positive`.
+    queries must also pass :func:`require_positive`. A query may be at most
+    :data:`MAX_QUERY_CHARS` long and hold at most :data:`MAX_TERMS` terms.
     """
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"query of {len(text):,} characters '{_shown(text)}' is too long: "
+            f"use at most {MAX_QUERY_CHARS:,} characters and {MAX_TERMS} terms"
+        )
     return _Parser(text).parse()
 
 

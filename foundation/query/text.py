@@ -84,6 +84,15 @@ _EXTRA_FOLD = str.maketrans(
     }
 )
 
+_EXTRA_FOLD_RE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in _EXTRA_FOLD) + "]")
+
+
+def _extra_fold(t: str) -> str:
+    """``t.translate(_EXTRA_FOLD)``, skipped when there is nothing to map (a dict-table
+    translate costs about as much as the rest of folding)."""
+    return t.translate(_EXTRA_FOLD) if _EXTRA_FOLD_RE.search(t) else t
+
+
 _UNSPACED_RE = re.compile(
     "["
     "\u0e00-\u0eff"  # Thai, Lao
@@ -111,13 +120,13 @@ def fold(s: str) -> str:
     """
     if s.isascii():
         return s.lower()
-    t = unicodedata.normalize("NFKC", s).casefold().translate(_EXTRA_FOLD)
+    t = _extra_fold(unicodedata.normalize("NFKC", s).casefold())
     t = _LATIN_MARKS_RE.sub("", unicodedata.normalize("NFKD", t))
     t = unicodedata.normalize("NFKC", t)
     if not t.isascii():
         # NFKC can recompose into characters casefold would still change
         # (rare compatibility letters); one more pass makes fold idempotent.
-        t2 = t.casefold().translate(_EXTRA_FOLD)
+        t2 = _extra_fold(t.casefold())
         if t2 != t:
             t = unicodedata.normalize("NFKC", t2)
     return t

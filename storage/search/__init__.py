@@ -1,9 +1,10 @@
-"""Full-text search and filtered listings over stored mentions (SQLite FTS5, PostgreSQL tsquery)."""
+"""Search over stored mentions: the index narrows, the query matcher decides (SQLite FTS5, PostgreSQL tsquery)."""
 
 from __future__ import annotations
 
 from storage.search.execute import count, search
 from storage.search.filters import filter_conditions
-from storage.search.normalize import normalize
+from storage.search.plan import plan
+from storage.search.terms import IndexTerms, index_terms
 
-__all__ = ["count", "filter_conditions", "normalize", "search"]
+__all__ = ["IndexTerms", "count", "filter_conditions", "index_terms", "plan", "search"]

@@ -1,29 +1,49 @@
-"""Running a search: rank ids on the backend, then load the page's rows, snippets, brands.
+"""Running a search: the index narrows, the query matcher decides, then the page's rows are loaded.
 
-The ranking query touches only ids and scores; text, snippets and brands are
-fetched for the (at most ``limit``) rows of the page, so large texts and
-snippet generation never enter the sort.
+:func:`storage.search.plan.plan` compiles the query into index candidates and says
+whether they are exactly the matches:
+
+* **exact** (words, prefixes, handles, hashtags, phrases, single emoji and symbols,
+  ...): the ranked index query *is* the answer, paged and counted in SQL as before;
+* **not exact** (longer substring terms, exclusions the index cannot answer, ...):
+  candidates are read in rank order, a chunk at a time, and each is checked with
+  :func:`foundation.query.matches` on its stored text until the page is full;
+  counting checks every candidate.
+
+Mentions the index holds as overflow (:data:`storage.search.terms.OVERFLOW`:
+too long for PostgreSQL's ``tsvector``, or written outside cxpulse) are candidates
+of every search and always checked by the matcher; they rank after the others,
+newest first. So a search returns exactly the mentions the matcher accepts, on both
+backends.
+
+The ranking query touches only ids and scores; text, brands and classifications are
+fetched for the rows it needs.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Protocol, cast
 
 from sqlalchemy import ColumnElement, Connection, Select, bindparam, func, select
 
 from foundation.query.ast import Node
+from foundation.query.match import MatchDocument, matches
 from storage.models import ClassificationModel, MentionBrandModel, MentionModel
 from storage.results import HitClassification, SearchFilters, SearchHit
 from storage.search import postgres, sqlite
 from storage.search.facets import FacetFilter, facet_filter
 from storage.search.filters import filter_conditions
-from storage.search.normalize import Positive, normalize
+from storage.search.plan import Narrowing, Plan, plan
+from storage.search.snippets import snippet
 
 __all__ = ["count", "search"]
 
-PLAIN_SNIPPET_CHARS = 200
+FIRST_CHUNK = 100
+"""Candidates read first when the index is not exact; each further chunk is twice as big."""
+TEXT_BATCH = 500
+"""Texts loaded per query while checking candidates."""
 
 
 class _Backend(Protocol):
@@ -31,7 +51,7 @@ class _Backend(Protocol):
 
     def ranked_ids_statement(
         self,
-        node: Positive,
+        node: Narrowing,
         conditions: Sequence[ColumnElement[bool]],
         limit: int,
         offset: int,
@@ -39,14 +59,122 @@ class _Backend(Protocol):
     ) -> Select[int, float]: ...
 
     def count_statement(
-        self, node: Positive, conditions: Sequence[ColumnElement[bool]], facets: FacetFilter | None = None
+        self, node: Narrowing, conditions: Sequence[ColumnElement[bool]], facets: FacetFilter | None = None
     ) -> Select[int]: ...
 
-    def snippets(self, connection: Connection, node: Positive, ids: Sequence[int]) -> dict[int, str]: ...
+    def candidates_statement(
+        self, node: Narrowing | None, conditions: Sequence[ColumnElement[bool]], facets: FacetFilter | None = None
+    ) -> Select[int]: ...
+
+    def overflow_statement(
+        self, conditions: Sequence[ColumnElement[bool]], facets: FacetFilter | None = None
+    ) -> Select[int]: ...
 
 
 def _backend(connection: Connection) -> _Backend:
     return cast(_Backend, sqlite if connection.dialect.name == "sqlite" else postgres)
+
+
+class _Run:
+    """One search or count: the plan, the filters' SQL, and the matcher's checks."""
+
+    def __init__(self, connection: Connection, query: Node, filters: SearchFilters) -> None:
+        self.connection = connection
+        self.plan: Plan = plan(query)
+        self.conditions = filter_conditions(filters)
+        self.facets = facet_filter(filters.brands)
+        self.backend = _backend(connection)
+
+    def matching(self, ids: Sequence[int]) -> set[int]:
+        """Those of ``ids`` whose stored text the query matches."""
+        found: set[int] = set()
+        m = MentionModel
+        query = self.plan.query
+        for i in range(0, len(ids), TEXT_BATCH):
+            chunk = list(ids[i : i + TEXT_BATCH])
+            stmt = select(m.id, m.text).where(m.id.in_(bindparam("ids", chunk, expanding=True)))
+            for mention_id, text in self.connection.execute(stmt):
+                if matches(query, MatchDocument.from_text(text)):
+                    found.add(mention_id)
+        return found
+
+    def overflow(self) -> list[int]:
+        """Matching mentions the index holds as overflow, newest id first (none when the
+        index did not narrow: those candidates were every mention already)."""
+        if self.plan.narrowing is None:
+            return []
+        ids = [row[0] for row in self.connection.execute(self.backend.overflow_statement(self.conditions, self.facets))]
+        if not ids:
+            return []
+        found = self.matching(ids)
+        return [mention_id for mention_id in ids if mention_id in found]
+
+    def ranked(self, limit: int, offset: int) -> list[tuple[int, float]]:
+        """One chunk of candidates, best first (newest first when the index cannot narrow)."""
+        narrowing = self.plan.narrowing
+        if narrowing is None:
+            m = MentionModel
+            stmt = (
+                select(m.id)
+                .where(*self.conditions)
+                .order_by(m.created_at.desc(), m.id.desc())
+                .limit(limit)
+                .offset(offset)
+            )
+            return [(row[0], 0.0) for row in self.connection.execute(stmt)]
+        stmt2 = self.backend.ranked_ids_statement(narrowing, self.conditions, limit, offset, self.facets)
+        return [(row[0], float(row[1])) for row in self.connection.execute(stmt2)]
+
+    def checked(self) -> Iterator[tuple[int, float]]:
+        """The matching candidates in rank order, read a chunk at a time."""
+        position, size = 0, FIRST_CHUNK
+        while True:
+            chunk = self.ranked(size, position)
+            found = self.matching([mention_id for mention_id, _ in chunk])
+            yield from (pair for pair in chunk if pair[0] in found)
+            if len(chunk) < size:
+                return
+            position += size
+            size *= 2
+
+    def page(self, limit: int, offset: int) -> list[tuple[int, float]]:
+        narrowing = self.plan.narrowing
+        if self.plan.exact and narrowing is not None:
+            page = self.ranked(limit, offset)
+            if len(page) == limit:
+                return page
+            if page or offset == 0:
+                regular = offset + len(page)
+            else:
+                stmt = self.backend.count_statement(narrowing, self.conditions, self.facets)
+                regular = int(self.connection.execute(stmt).scalar_one())
+        else:
+            page = []
+            regular = 0
+            for pair in self.checked():
+                if regular >= offset:
+                    page.append(pair)
+                regular += 1
+                if len(page) == limit:
+                    return page
+        skip = max(0, offset - regular)
+        tail = self.overflow()[skip : skip + limit - len(page)]
+        return page + [(mention_id, 0.0) for mention_id in tail]
+
+    def count(self) -> int:
+        narrowing = self.plan.narrowing
+        if self.plan.exact and narrowing is not None:
+            stmt = self.backend.count_statement(narrowing, self.conditions, self.facets)
+            regular = int(self.connection.execute(stmt).scalar_one())
+        elif narrowing is None:
+            m = MentionModel
+            ids = [row[0] for row in self.connection.execute(select(m.id).where(*self.conditions))]
+            regular = len(self.matching(ids))
+        else:
+            stmt3 = self.backend.candidates_statement(narrowing, self.conditions, self.facets)
+            ids = [row[0] for row in self.connection.execute(stmt3)]
+            regular = len(self.matching(ids))
+        return regular + len(self.overflow())
 
 
 def search(
@@ -55,30 +183,25 @@ def search(
     """See :meth:`storage.Store.search`."""
     if limit <= 0:
         return []
-    conditions = filter_conditions(filters)
-    m = MentionModel
-    positive = normalize(query) if query is not None else None
-    if positive is None:
+    offset = max(offset, 0)
+    if query is None:
+        m = MentionModel
         stmt = (
             select(m.id)
-            .where(*conditions)
+            .where(*filter_conditions(filters))
             .order_by(m.created_at.desc(), m.id.desc())
             .limit(limit)
-            .offset(max(offset, 0))
+            .offset(offset)
         )
         ranked = [(row[0], 0.0) for row in connection.execute(stmt)]
     else:
-        backend = _backend(connection)
-        facets = facet_filter(filters.brands)
-        ranked_stmt = backend.ranked_ids_statement(positive, conditions, limit, max(offset, 0), facets)
-        ranked = [(row[0], float(row[1])) for row in connection.execute(ranked_stmt)]
+        ranked = _Run(connection, query, filters).page(limit, offset)
     ids = [mention_id for mention_id, _ in ranked]
     if not ids:
         return []
     rows = {row.id: row for row in connection.execute(_page_rows(ids))}
     brands = _brands(connection, ids)
     labels = _classifications(connection, ids, filters.model_version)
-    marked = _backend(connection).snippets(connection, positive, ids) if positive else {}
     hits = []
     for mention_id, rank in ranked:
         row = rows[mention_id]
@@ -89,7 +212,7 @@ def search(
                 external_id=row.external_id,
                 brands=brands.get(row.id, ()),
                 text=row.text,
-                snippet=marked.get(row.id) or _plain_snippet(row.text),
+                snippet=snippet(row.text, query),
                 url=row.url,
                 author_handle=row.author_handle,
                 language=row.language,
@@ -106,13 +229,10 @@ def search(
 
 def count(connection: Connection, query: Node | None, filters: SearchFilters) -> int:
     """See :meth:`storage.Store.count`."""
-    conditions = filter_conditions(filters)
     if query is None:
-        stmt = select(func.count()).select_from(MentionModel).where(*conditions)
-    else:
-        facets = facet_filter(filters.brands)
-        stmt = _backend(connection).count_statement(normalize(query), conditions, facets)
-    return int(connection.execute(stmt).scalar_one())
+        stmt = select(func.count()).select_from(MentionModel).where(*filter_conditions(filters))
+        return int(connection.execute(stmt).scalar_one())
+    return _Run(connection, query, filters).count()
 
 
 def _page_rows(ids: Sequence[int]) -> Select[Any]:
@@ -185,9 +305,3 @@ def _classifications(
             lifecycle=row.lifecycle,
         )
     return found
-
-
-def _plain_snippet(text: str) -> str:
-    if len(text) <= PLAIN_SNIPPET_CHARS:
-        return text
-    return text[:PLAIN_SNIPPET_CHARS].rstrip() + "…"

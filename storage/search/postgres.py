@@ -1,27 +1,25 @@
-"""Full-text search on PostgreSQL: tsquery expressions, ts_rank_cd, ts_headline.
+"""Full-text search on PostgreSQL: one ``to_tsquery`` over the index's own tokens, ts_rank_cd.
 
-The tsquery is built from SQLAlchemy expressions with every piece of user text
-in a bound parameter: ``plainto_tsquery`` for a word, ``phraseto_tsquery`` for
-a phrase, and ``to_tsquery`` only for prefix terms, whose text is first reduced
-to word characters (so no tsquery operator can reach it). They are combined
-with ``tsquery_and`` / ``tsquery_or`` / ``tsquery_not``, the functions behind
-``&&``, ``||`` and ``!!``.
+``mentions.search_vector`` (migration 0005) is ``to_tsvector('simple', ...)`` of
+``search_words``, ``search_tags`` and ``facets``. Every token is ``a-z0-9`` and
+starts with a letter that says what it is (:mod:`storage.search.terms`), so
+PostgreSQL's parser keeps each one whole and a word can never be taken for a
+hashtag or a brand facet.
 
-The ``simple`` configuration folds case but keeps accents; the indexed column
-therefore maps accented Latin letters to plain ones with ``translate()`` (see
-the initial migration), so the folded ``cafe`` finds ``café`` as on SQLite.
-Snippets are cut from the original text: a word found through folding is not
-highlighted there.
+The query is one tsquery *text* (``wacme & (wdelay | wlate) & !wfruit``), built
+only from those tokens and the operators ``& | ! <-> :*``, and passed as one
+bound parameter to ``to_tsquery``: no user text reaches it unencoded, and its
+size does not nest SQL expressions (a tree of ``tsquery_and`` calls made the SQL
+compiler recurse past Python's limit at about 90 words).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Sequence as Seq
 
 from sqlalchemy import (
     ColumnElement,
-    Connection,
     Float,
     Select,
     and_,
@@ -33,75 +31,72 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSQUERY, TSVECTOR
 
 from storage.models import MentionModel
-from storage.results import SNIPPET_END, SNIPPET_START
 from storage.search.facets import FacetFilter
-from storage.search.normalize import AnyOf, Leaf, Positive
+from storage.search.plan import AnyOf, Narrowing, Sequence, Token
+from storage.search.terms import OVERFLOW
 
-__all__ = ["compile_tsquery", "count_statement", "facet_tsquery", "ranked_ids_statement", "snippets"]
-
-PG_TSVECTOR_MAX_CHARS = 100_000  # as in migration 0001: only this much text is indexed
-HEADLINE_OPTIONS = (
-    f"StartSel={SNIPPET_START}, StopSel={SNIPPET_END}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=…"
-)
-_WORD = re.compile(r"\w+")
+__all__ = [
+    "candidates_statement",
+    "compile_tsquery",
+    "count_statement",
+    "facet_tsquery",
+    "overflow_statement",
+    "ranked_ids_statement",
+]
 
 _config = literal_column("'simple'", REGCONFIG)
 _search_vector = literal_column("mentions.search_vector", TSVECTOR)
+_SAFE = re.compile("[a-z0-9]+")
 
 
-def _leaf(leaf: Leaf) -> ColumnElement[str]:
-    if leaf.prefix:
-        words = _WORD.findall(" ".join(leaf.words))
-        if words:
-            lexemes = " <-> ".join(word[:1000] for word in words) + ":*"
-            return func.to_tsquery(_config, bindparam(None, lexemes), type_=TSQUERY)
-    if len(leaf.words) > 1:
-        return func.phraseto_tsquery(_config, bindparam(None, " ".join(leaf.words)), type_=TSQUERY)
-    return func.plainto_tsquery(_config, bindparam(None, " ".join(leaf.words)), type_=TSQUERY)
+def _lexeme(token: str) -> str:
+    if not _SAFE.fullmatch(token):  # never: tokens are built by storage.search.terms
+        raise ValueError(f"not an index token: {token!r}")
+    return token
 
 
-def compile_tsquery(node: Positive) -> ColumnElement[str]:
-    """A tsquery expression for ``node``, with user text only in bound parameters."""
-    if isinstance(node, Leaf):
-        return _leaf(node)
+def compile_tsquery(node: Narrowing) -> str:
+    """The tsquery text for ``node``."""
+    if isinstance(node, Token):
+        return _lexeme(node.token) + (":*" if node.prefix else "")
+    if isinstance(node, Sequence):
+        return "(" + " <-> ".join(_lexeme(token) for token in node.tokens) + ")"
     if isinstance(node, AnyOf):
-        parts = [compile_tsquery(option) for option in node.options]
-        combine = "tsquery_or"
-    else:
-        parts = [compile_tsquery(part) for part in node.include]
-        parts += [func.tsquery_not(compile_tsquery(excluded), type_=TSQUERY) for excluded in node.exclude]
-        combine = "tsquery_and"
-    expression = parts[0]
-    for part in parts[1:]:
-        expression = getattr(func, combine)(expression, part, type_=TSQUERY)
-    return expression
+        return "(" + " | ".join(compile_tsquery(option) for option in node.options) + ")"
+    parts = [compile_tsquery(part) for part in node.include]
+    if node.exclude:
+        parts.append("!(" + " | ".join(compile_tsquery(part) for part in node.exclude) + ")")
+    return "(" + " & ".join(parts) + ")"
+
+
+def _tsquery(node: Narrowing | None) -> ColumnElement[str]:
+    text = compile_tsquery(node) if node is not None else OVERFLOW
+    return func.to_tsquery(_config, bindparam(None, text), type_=TSQUERY)
 
 
 def facet_tsquery(facets: FacetFilter) -> str:
-    """``b1:D | b2:D``: our own alphanumeric tokens, weight D only."""
-    return " | ".join(f"{token}:D" for token in facets.brands)
+    """``b1 | b2``: our own alphanumeric brand tokens."""
+    return " | ".join(_lexeme(token) for token in facets.brands)
 
 
 def _match(tsquery: ColumnElement[str], facets: FacetFilter | None = None) -> ColumnElement[bool]:
     words = _search_vector.op("@@", is_comparison=True)(tsquery)
     if not facets:
         return words
-    # Two conditions, not one combined tsquery: an empty word query (all stop characters)
-    # must match nothing, while ``'' && facets`` would match every faceted row.
     narrowed = func.to_tsquery(_config, bindparam("facet_query", facet_tsquery(facets)), type_=TSQUERY)
     return and_(words, _search_vector.op("@@", is_comparison=True)(narrowed))
 
 
 def ranked_ids_statement(
-    node: Positive,
-    conditions: Sequence[ColumnElement[bool]],
+    node: Narrowing,
+    conditions: Seq[ColumnElement[bool]],
     limit: int,
     offset: int,
     facets: FacetFilter | None = None,
 ) -> Select[int, float]:
-    """``(id, rank)`` of the best matches by ``ts_rank_cd`` of the words alone."""
+    """``(id, rank)`` of the best candidates by ``ts_rank_cd``."""
     m = MentionModel
-    tsquery = compile_tsquery(node)
+    tsquery = _tsquery(node)
     score = func.ts_rank_cd(_search_vector, tsquery, type_=Float)
     return (
         select(m.id, score.label("rank"))
@@ -113,21 +108,19 @@ def ranked_ids_statement(
 
 
 def count_statement(
-    node: Positive, conditions: Sequence[ColumnElement[bool]], facets: FacetFilter | None = None
+    node: Narrowing, conditions: Seq[ColumnElement[bool]], facets: FacetFilter | None = None
 ) -> Select[int]:
-    return select(func.count()).select_from(MentionModel).where(_match(compile_tsquery(node), facets), *conditions)
+    return select(func.count()).select_from(MentionModel).where(_match(_tsquery(node), facets), *conditions)
 
 
-def snippets(connection: Connection, node: Positive, ids: Sequence[int]) -> dict[int, str]:
-    """Headlines with matched terms marked, computed for ``ids`` only."""
-    if not ids:
-        return {}
+def candidates_statement(
+    node: Narrowing | None, conditions: Seq[ColumnElement[bool]], facets: FacetFilter | None = None
+) -> Select[int]:
+    """Every candidate id of ``node`` (None: the mentions indexed as overflow), newest id first."""
     m = MentionModel
-    headline = func.ts_headline(
-        _config,
-        func.left(m.text, PG_TSVECTOR_MAX_CHARS),
-        compile_tsquery(node),
-        bindparam("headline_options", HEADLINE_OPTIONS),
-    )
-    stmt = select(m.id, headline).where(m.id.in_(bindparam("ids", list(ids), expanding=True)))
-    return {row[0]: row[1] for row in connection.execute(stmt)}
+    return select(m.id).where(_match(_tsquery(node), facets), *conditions).order_by(m.id.desc())
+
+
+def overflow_statement(conditions: Seq[ColumnElement[bool]], facets: FacetFilter | None = None) -> Select[int]:
+    """Ids of the mentions indexed as overflow (always candidates), newest id first."""
+    return candidates_statement(None, conditions, facets)

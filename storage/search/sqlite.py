@@ -1,19 +1,20 @@
-"""Full-text search on SQLite: FTS5 ``MATCH`` strings, bm25 ranking, snippets.
+"""Full-text search on SQLite: FTS5 ``MATCH`` strings over the index's own tokens, bm25 ranking.
 
-Every term and phrase is double-quoted (inner quotes doubled), so nothing a
-user types can act as FTS5 syntax: ``NEAR``, ``*``, ``:``, ``^`` or parentheses
-inside a term are just text for the tokenizer. The index folds case and
-removes diacritics, so ``cafe`` finds ``café``.
+The FTS5 table ``mentions_fts`` (migration 0005) indexes ``search_words``,
+``search_tags`` and ``facets`` with the ``ascii`` tokenizer: every token is
+``a-z0-9`` (:mod:`storage.search.terms`), so the tokenizer keeps each one as
+written. Every token is double-quoted and restricted to its column, so no text
+of a query can act as FTS5 syntax or reach the facets column.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Sequence as Seq
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Connection,
     Float,
     Integer,
     Select,
@@ -26,48 +27,61 @@ from sqlalchemy import (
 )
 
 from storage.models import MentionModel
-from storage.results import SNIPPET_END, SNIPPET_START
 from storage.search.facets import FacetFilter
-from storage.search.normalize import AnyOf, Leaf, Positive
+from storage.search.plan import AnyOf, Narrowing, Sequence, Token
+from storage.search.terms import OVERFLOW
 
-__all__ = ["compile_match", "count_statement", "full_match", "ranked_ids_statement", "snippets"]
-
-SNIPPET_TOKENS = 24
+__all__ = [
+    "candidates_statement",
+    "compile_match",
+    "count_statement",
+    "full_match",
+    "overflow_statement",
+    "ranked_ids_statement",
+]
 
 _fts = table("mentions_fts", column("rowid", Integer))
 _fts_ref: ColumnElement[Any] = literal_column("mentions_fts")
+_SAFE = re.compile("[a-z0-9]+")
 
 
-def _quote(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
+def _quoted(token: str) -> str:
+    if not _SAFE.fullmatch(token):  # never: tokens are built by storage.search.terms
+        raise ValueError(f"not an index token: {token!r}")
+    return f'"{token}"'
 
 
-def compile_match(node: Positive) -> str:
-    """The FTS5 query string for ``node``: terms quoted, operators explicit."""
-    if isinstance(node, Leaf):
-        return _quote(" ".join(node.words)) + ("*" if node.prefix else "")
+def compile_match(node: Narrowing) -> str:
+    """The FTS5 query string for ``node``: tokens quoted, each in its column, operators explicit."""
+    if isinstance(node, Token):
+        return f"{{{node.column}}} : {_quoted(node.token)}{'*' if node.prefix else ''}"
+    if isinstance(node, Sequence):
+        for token in node.tokens:
+            _quoted(token)
+        return '{search_words} : "' + " ".join(node.tokens) + '"'
     if isinstance(node, AnyOf):
         return " OR ".join(f"({compile_match(option)})" for option in node.options)
     expression = " AND ".join(f"({compile_match(part)})" for part in node.include)
-    for excluded in node.exclude:
-        # FTS5's NOT is binary and left-associative: ((a) NOT (b)) NOT (c).
-        expression = f"({expression}) NOT ({compile_match(excluded)})"
+    if node.exclude:
+        # FTS5's NOT is binary: a AND NOT b AND NOT c is a NOT (b OR c).
+        excluded = " OR ".join(f"({compile_match(part)})" for part in node.exclude)
+        expression = f"({expression}) NOT ({excluded})"
     return expression
 
 
-def full_match(node: Positive, facets: FacetFilter | None = None) -> str:
-    """The MATCH string: the words in the ``text`` column, brand tokens in ``facets``."""
-    expression = f"{{text}} : ({compile_match(node)})"
+def full_match(node: Narrowing | None, facets: FacetFilter | None = None) -> str:
+    """The MATCH string: ``node`` (None: the overflow token) and, with a brand filter, its facets."""
+    expression = compile_match(node) if node is not None else f"{{search_tags}} : {_quoted(OVERFLOW)}"
     if facets:
-        expression += " AND {facets} : (" + " OR ".join(_quote(t) for t in facets.brands) + ")"
+        expression = f"({expression}) AND {{facets}} : (" + " OR ".join(_quoted(t) for t in facets.brands) + ")"
     return expression
 
 
-def _match(node: Positive, facets: FacetFilter | None = None) -> ColumnElement[bool]:
+def _match(node: Narrowing | None, facets: FacetFilter | None = None) -> ColumnElement[bool]:
     return _fts_ref.op("MATCH", is_comparison=True)(bindparam("fts_query", full_match(node, facets)))
 
 
-def _source(conditions: Sequence[ColumnElement[bool]]) -> Select[int]:
+def _source(conditions: Seq[ColumnElement[bool]]) -> Select[int]:
     m = MentionModel
     if not conditions:
         return select(_fts.c.rowid)
@@ -75,15 +89,15 @@ def _source(conditions: Sequence[ColumnElement[bool]]) -> Select[int]:
 
 
 def ranked_ids_statement(
-    node: Positive,
-    conditions: Sequence[ColumnElement[bool]],
+    node: Narrowing,
+    conditions: Seq[ColumnElement[bool]],
     limit: int,
     offset: int,
     facets: FacetFilter | None = None,
 ) -> Select[int, float]:
-    """``(id, rank)`` of the best matches; rank is ``-bm25`` over the text (facets weigh 0)."""
-    score = func.bm25(_fts_ref, 1.0, 0.0, type_=Float)
-    stmt = (
+    """``(id, rank)`` of the best candidates; rank is ``-bm25`` over words and tags (facets weigh 0)."""
+    score = func.bm25(_fts_ref, 1.0, 1.0, 0.0, type_=Float)
+    return (
         _source(conditions)
         .add_columns((-score).label("rank"))
         .where(_match(node, facets))
@@ -91,29 +105,22 @@ def ranked_ids_statement(
         .limit(limit)
         .offset(offset)
     )
-    return stmt
 
 
 def count_statement(
-    node: Positive, conditions: Sequence[ColumnElement[bool]], facets: FacetFilter | None = None
+    node: Narrowing, conditions: Seq[ColumnElement[bool]], facets: FacetFilter | None = None
 ) -> Select[int]:
     inner = _source(conditions).where(_match(node, facets)).subquery()
     return select(func.count()).select_from(inner)
 
 
-def snippets(connection: Connection, node: Positive, ids: Sequence[int]) -> dict[int, str]:
-    """Snippets with matched terms marked, computed for ``ids`` only."""
-    if not ids:
-        return {}
-    snippet = func.snippet(
-        _fts_ref,
-        0,
-        bindparam("start", SNIPPET_START),
-        bindparam("end", SNIPPET_END),
-        bindparam("ellipsis", "…"),
-        SNIPPET_TOKENS,
-    )
-    stmt = select(_fts.c.rowid, snippet).where(
-        _match(node), _fts.c.rowid.in_(bindparam("ids", list(ids), expanding=True))
-    )
-    return {row[0]: row[1] for row in connection.execute(stmt)}
+def candidates_statement(
+    node: Narrowing | None, conditions: Seq[ColumnElement[bool]], facets: FacetFilter | None = None
+) -> Select[int]:
+    """Every candidate id of ``node`` (None: the mentions indexed as overflow), newest id first."""
+    return _source(conditions).where(_match(node, facets)).order_by(_fts.c.rowid.desc())
+
+
+def overflow_statement(conditions: Seq[ColumnElement[bool]], facets: FacetFilter | None = None) -> Select[int]:
+    """Ids of the mentions indexed as overflow (always candidates), newest id first."""
+    return candidates_statement(None, conditions, facets)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
+from sqlalchemy import text as sql_text
 
 from foundation.errors import StorageError
 from foundation.mentions import Cursor
+from foundation.query import parse
 from storage import SearchFilters, Store
-from storage.engine import normalize_url
-from storage.migrate import head_revision
+from storage.engine import WRITE_OPTION, normalize_url
+from storage.migrate import alembic_config, head_revision
 from storage.models import Base
 
 FTS_OBJECTS = {
@@ -130,3 +135,47 @@ def test_the_password_is_never_shown() -> None:
     store = Store.open("postgresql://cx:s3cret@127.0.0.1:1/cx")
     assert "s3cret" not in store.display_url
     assert "s3cret" not in repr(store)
+
+
+def _insert_by_hand(store: Store, rows: list[tuple[str, str]]) -> None:
+    with store.engine.begin() as connection:
+        for external_id, text in rows:
+            connection.execute(
+                sql_text(
+                    "INSERT INTO mentions (source, external_id, text, created_at, collected_at, content_hash, facets) "
+                    "VALUES ('twitter', :id, :text, :at, :at, :id, NULL)"
+                ),
+                {"id": external_id, "text": text, "at": datetime(2024, 5, 1, tzinfo=UTC)},
+            )
+
+
+def test_upgrading_a_store_indexes_its_mentions_for_exact_search(empty_url: str) -> None:
+    # Migration 0005 computes the new index tokens of every mention stored before it.
+    store = Store.open(empty_url)
+    try:
+        store.upgrade("0003")
+        _insert_by_hand(store, [("1", "refund now 😡 @acme"), ("2", "acme refund #acme"), ("3", "東京駅")])
+        store.upgrade()
+        with store.engine.connect() as connection:
+            tags = connection.execute(sql_text("SELECT search_tags FROM mentions ORDER BY id")).scalars().all()
+        assert "xoverflow" not in tags  # indexed, not left to the matcher
+        found = {q: {h.external_id for h in store.search(parse(q), SearchFilters())} for q in ("😡", "@acme", "東京")}
+        assert found == {"😡": {"1"}, "@acme": {"1"}, "東京": {"3"}}
+    finally:
+        store.dispose()
+
+
+def test_the_search_migration_downgrades_and_upgrades_again(empty_url: str, mention) -> None:  # type: ignore[no-untyped-def]
+    store = Store.open(empty_url)
+    try:
+        store.upgrade()
+        store.save_batch([mention("1", "refund 😡")], source="twitter", brand="acme", cursor=Cursor())
+        with store.engine.connect() as connection:
+            connection.execution_options(**{WRITE_OPTION: True})
+            with connection.begin():
+                command.downgrade(alembic_config(connection), "0003")
+        assert store.current_revision() == "0003"
+        store.upgrade()
+        assert [h.external_id for h in store.search(parse("😡"), SearchFilters())] == ["1"]
+    finally:
+        store.dispose()

@@ -1,7 +1,7 @@
 """Digest runs that may have been delivered: who claimed a run, and how often it was handed over.
 
 Revision ID: 0007_digest_uncertain
-Revises: 0004_classification_heads
+Revises: 0005_search_terms
 Create Date: 2026-12-01
 
 ``digest_runs`` gains three columns (the statuses ``sending`` and ``uncertain``
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

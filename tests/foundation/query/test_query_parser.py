@@ -16,6 +16,7 @@ from foundation.query import (
     require_positive,
     to_text,
 )
+from foundation.query.parser import MAX_QUERY_CHARS, MAX_TERMS
 
 
 def w(text: str, prefix: bool = False) -> Term:
@@ -156,9 +157,30 @@ def test_deep_nesting_is_a_query_error() -> None:
         parse("-" * 500 + "a")
 
 
-def test_long_or_chain_is_fine() -> None:
-    tree = parse(" OR ".join(f"w{i}" for i in range(5000)))
-    assert isinstance(tree, Or) and len(tree.children) == 5000
+def test_an_or_chain_up_to_the_term_limit_is_fine() -> None:
+    tree = parse(" OR ".join(f"w{i}" for i in range(MAX_TERMS)))
+    assert isinstance(tree, Or) and len(tree.children) == MAX_TERMS
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        " OR ".join(f"w{i}" for i in range(MAX_TERMS + 1)),
+        " ".join(f"w{i}" for i in range(MAX_TERMS + 1)),
+        '"' + " ".join(f"w{i}" for i in range(MAX_TERMS + 1)) + '"',
+        " ".join(["@a #b 🔥 -c"] * (MAX_TERMS // 4)) + " d",
+    ],
+)
+def test_more_terms_than_the_limit_is_a_query_error_naming_the_limit(query: str) -> None:
+    with pytest.raises(QueryError, match=f"more than {MAX_TERMS} terms at column .*: use at most {MAX_TERMS}"):
+        parse(query)
+
+
+def test_a_query_longer_than_the_character_limit_is_a_query_error() -> None:
+    parse("a" * MAX_QUERY_CHARS)
+    with pytest.raises(QueryError, match=f"too long: use at most {MAX_QUERY_CHARS:,} characters") as info:
+        parse("a" * (MAX_QUERY_CHARS + 1))
+    assert len(str(info.value)) < 300  # the query is shown cut short
 
 
 @pytest.mark.parametrize("query", ["-fruit", "-a -b", "acme OR -fruit", "-(a b)"])

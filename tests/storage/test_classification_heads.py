@@ -7,13 +7,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from alembic import command
 from sqlalchemy import insert, select
 from testkit.clock import NOW
 
 from foundation.labels import Classification
 from foundation.mentions import Cursor, StoredMention
 from storage import SearchFilters, Store
-from storage.migrate import head_revision
+from storage.engine import WRITE_OPTION
+from storage.migrate import alembic_config, head_revision
 from storage.models import ClassificationModel
 
 MentionFactory = Callable[..., StoredMention]
@@ -101,10 +103,16 @@ def test_migration_0004_adds_the_heads_to_an_existing_store_and_old_rows_keep_nu
 ) -> None:
     store = Store.open(empty_url)
     try:
-        store.upgrade("0003")
+        store.upgrade()
         store.save_batch([mention("old", "acme lost my bag")], source="twitter", brand="acme", cursor=Cursor("c"))
         [pending] = store.mentions_to_classify("cx-1.0")
         classify_as_1x(store, pending.id)
+        # Back to the store as it was before 0004 (with its rows), then forward again.
+        with store.engine.connect() as connection:
+            connection.execution_options(**{WRITE_OPTION: True})
+            with connection.begin():
+                command.downgrade(alembic_config(connection), "0003")
+        assert store.current_revision() == "0003"
 
         store.upgrade()
 

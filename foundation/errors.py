@@ -20,7 +20,11 @@ exits with code 1. Library exceptions (tweepy, prawcore, httpx, SQLAlchemy,
     │   └── SourceUnavailable  network failure, 5xx, malformed response
     ├── ClassifierError        the model or its heads cannot be used
     ├── DeliveryError          an email (digest, alert) could not be delivered
-    └── StorageError           the results store cannot be opened or written
+    ├── StorageError           the results store cannot be opened or written
+    ├── AccessError            a login, session or API token was refused
+    │   ├── LoginThrottled     too many failed logins; carries ``retry_after`` seconds
+    │   └── PermissionDenied   the user's role does not allow the action
+    └── NotFound               no such mention, user or token
 """
 
 from __future__ import annotations
@@ -28,12 +32,16 @@ from __future__ import annotations
 from datetime import datetime
 
 __all__ = [
+    "AccessError",
     "AuthError",
     "ClassifierError",
     "ConfigError",
     "CxPulseError",
     "DeliveryError",
     "InputError",
+    "LoginThrottled",
+    "NotFound",
+    "PermissionDenied",
     "QueryError",
     "RateLimited",
     "SecretMissing",
@@ -98,3 +106,23 @@ class DeliveryError(CxPulseError):
 
 class StorageError(CxPulseError):
     """The results store cannot be opened, migrated or written."""
+
+
+class AccessError(CxPulseError):
+    """The workspace or the API refused a login, a session or a token."""
+
+
+class LoginThrottled(AccessError):
+    """Too many failed logins for this user or address; try again after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PermissionDenied(AccessError):
+    """The user is known, but their role does not allow the action."""
+
+
+class NotFound(CxPulseError):
+    """The mention, user or token asked for does not exist."""

@@ -11,6 +11,7 @@ from foundation.mentions import Cursor, StoredMention
 __all__ = [
     "CursorStatus",
     "HitClassification",
+    "HitTriage",
     "MentionRow",
     "SaveResult",
     "SearchFilters",
@@ -53,9 +54,23 @@ class SearchFilters:
     flagged: bool | None = None
     """Only flagged (True) or only unflagged (False) mentions; None: either."""
     model_version: str | None = None
-    """The classifier version whose classifications the four filters above read, and that
+    """The classifier version whose classifications the label filters read, and that
     :attr:`SearchHit.classification` shows; None: any version (the newest shown).
     A classification filter never matches a mention without a classification."""
+    emotions: tuple[str, ...] = ()
+    """Only mentions classified with one of these emotions."""
+    statuses: tuple[str, ...] = ()
+    """Only mentions whose triage item has one of these statuses (a mention without one has none)."""
+    assignees: tuple[str, ...] = ()
+    """Only mentions whose triage item is assigned to one of these usernames; ``""`` means unassigned."""
+    priorities: tuple[str, ...] = ()
+    """Only mentions whose triage item has one of these priorities."""
+    tags: tuple[str, ...] = ()
+    """Only mentions whose triage item carries at least one of these tags."""
+    min_rating: float | None = None
+    """Only mentions with a rating of at least this (reviews); mentions without a rating never match."""
+    max_rating: float | None = None
+    """Only mentions with a rating of at most this."""
 
     def __post_init__(self) -> None:
         _require_aware("since", self.since)
@@ -64,7 +79,12 @@ class SearchFilters:
     @property
     def classified(self) -> bool:
         """True when any classification filter is set."""
-        return bool(self.sentiments or self.topics or self.gaps or self.flagged is not None)
+        return bool(self.sentiments or self.topics or self.gaps or self.emotions or self.flagged is not None)
+
+    @property
+    def triaged(self) -> bool:
+        """True when any triage filter is set."""
+        return bool(self.statuses or self.assignees or self.priorities or self.tags)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +97,16 @@ class HitClassification:
     expectation_gap: str
     emotion: str
     flagged: bool
+
+
+@dataclass(frozen=True, slots=True)
+class HitTriage:
+    """The handling state of a search hit's triage item."""
+
+    status: str
+    assignee: str | None
+    priority: str | None
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +135,8 @@ class SearchHit:
     rank: float
     classification: HitClassification | None = None
     """The mention's classification, None when it has none (yet)."""
+    triage: HitTriage | None = None
+    """The mention's triage item, None when it has none."""
 
 
 @dataclass(frozen=True, slots=True)

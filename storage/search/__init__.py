@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from storage.search.execute import count, search
+from storage.search.execute import ORDERS, count, search
 from storage.search.filters import filter_conditions
 from storage.search.normalize import normalize
 
-__all__ = ["count", "filter_conditions", "normalize", "search"]
+__all__ = ["ORDERS", "count", "filter_conditions", "normalize", "search"]

@@ -11,17 +11,21 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, Protocol, cast
 
-from sqlalchemy import ColumnElement, Connection, Select, bindparam, func, select
+from sqlalchemy import ColumnElement, Connection, Select, bindparam, case, func, select
+from sqlalchemy.orm import aliased
 
 from foundation.query.ast import Node
-from storage.models import ClassificationModel, MentionBrandModel, MentionModel
-from storage.results import HitClassification, SearchFilters, SearchHit
+from storage.models import PRIORITIES, ClassificationModel, MentionBrandModel, MentionModel, TriageItemModel
+from storage.results import HitClassification, HitTriage, SearchFilters, SearchHit
 from storage.search import postgres, sqlite
 from storage.search.facets import FacetFilter, facet_filter
 from storage.search.filters import filter_conditions
 from storage.search.normalize import Positive, normalize
 
-__all__ = ["count", "search"]
+__all__ = ["ORDERS", "count", "matching_ids", "search"]
+
+ORDERS = ("relevance", "newest", "oldest", "priority")
+"""How search results can be sorted; "relevance" without a query is "newest"."""
 
 PLAIN_SNIPPET_CHARS = 200
 
@@ -44,28 +48,45 @@ class _Backend(Protocol):
 
     def snippets(self, connection: Connection, node: Positive, ids: Sequence[int]) -> dict[int, str]: ...
 
+    def ids_statement(
+        self, node: Positive, conditions: Sequence[ColumnElement[bool]], facets: FacetFilter | None = None
+    ) -> Select[int]: ...
+
 
 def _backend(connection: Connection) -> _Backend:
     return cast(_Backend, sqlite if connection.dialect.name == "sqlite" else postgres)
 
 
 def search(
-    connection: Connection, query: Node | None, filters: SearchFilters, limit: int, offset: int
+    connection: Connection,
+    query: Node | None,
+    filters: SearchFilters,
+    limit: int,
+    offset: int,
+    order: str = "relevance",
 ) -> list[SearchHit]:
     """See :meth:`storage.Store.search`."""
     if limit <= 0:
         return []
+    if order not in ORDERS:
+        raise ValueError(f"unknown search order {order!r}; use one of {', '.join(ORDERS)}")
     conditions = filter_conditions(filters)
     m = MentionModel
     positive = normalize(query) if query is not None else None
-    if positive is None:
-        stmt = (
-            select(m.id)
-            .where(*conditions)
-            .order_by(m.created_at.desc(), m.id.desc())
-            .limit(limit)
-            .offset(max(offset, 0))
-        )
+    if positive is None or order != "relevance":
+        if positive is not None:
+            facets = facet_filter(filters.brands)
+            matched = _backend(connection).ids_statement(positive, conditions, facets).correlate(None)
+            conditions = [m.id.in_(matched)]
+        stmt = select(m.id).where(*conditions)
+        if order == "priority":
+            t = aliased(TriageItemModel, name="ordering")  # not the triage filter's own table
+            stmt = stmt.outerjoin(t, t.mention_id == m.id).order_by(_priority_rank(t.priority))
+        if order == "oldest":
+            stmt = stmt.order_by(m.created_at, m.id)
+        else:
+            stmt = stmt.order_by(m.created_at.desc(), m.id.desc())
+        stmt = stmt.limit(limit).offset(max(offset, 0))
         ranked = [(row[0], 0.0) for row in connection.execute(stmt)]
     else:
         backend = _backend(connection)
@@ -78,6 +99,7 @@ def search(
     rows = {row.id: row for row in connection.execute(_page_rows(ids))}
     brands = _brands(connection, ids)
     labels = _classifications(connection, ids, filters.model_version)
+    triage = _triage(connection, ids)
     marked = _backend(connection).snippets(connection, positive, ids) if positive else {}
     hits = []
     for mention_id, rank in ranked:
@@ -99,9 +121,19 @@ def search(
                 duplicate_of_id=row.duplicate_of_id,
                 rank=rank,
                 classification=labels.get(row.id),
+                triage=triage.get(row.id),
             )
         )
     return hits
+
+
+def matching_ids(connection: Connection, query: Node | None, filters: SearchFilters) -> Select[int]:
+    """A statement selecting the ids of every mention :func:`search` would find."""
+    conditions = filter_conditions(filters)
+    if query is None:
+        return select(MentionModel.id).where(*conditions).correlate(None)
+    stmt = _backend(connection).ids_statement(normalize(query), conditions, facet_filter(filters.brands))
+    return stmt.correlate(None)
 
 
 def count(connection: Connection, query: Node | None, filters: SearchFilters) -> int:
@@ -171,6 +203,22 @@ def _classifications(
             flagged=bool(row.flagged),
         )
     return found
+
+
+def _triage(connection: Connection, ids: Sequence[int]) -> dict[int, HitTriage]:
+    t = TriageItemModel
+    stmt = select(t.mention_id, t.status, t.assignee, t.priority, t.tags).where(
+        t.mention_id.in_(bindparam("ids", list(ids), expanding=True))
+    )
+    return {
+        row.mention_id: HitTriage(row.status, row.assignee, row.priority, tuple(row.tags or ()))
+        for row in connection.execute(stmt)
+    }
+
+
+def _priority_rank(priority: Any) -> Any:
+    """urgent first, then high, normal, low, then mentions with no priority."""
+    return case({name: rank for rank, name in enumerate(PRIORITIES)}, value=priority, else_=len(PRIORITIES))
 
 
 def _plain_snippet(text: str) -> str:

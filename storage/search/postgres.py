@@ -37,7 +37,14 @@ from storage.results import SNIPPET_END, SNIPPET_START
 from storage.search.facets import FacetFilter
 from storage.search.normalize import AnyOf, Leaf, Positive
 
-__all__ = ["compile_tsquery", "count_statement", "facet_tsquery", "ranked_ids_statement", "snippets"]
+__all__ = [
+    "compile_tsquery",
+    "count_statement",
+    "facet_tsquery",
+    "ids_statement",
+    "ranked_ids_statement",
+    "snippets",
+]
 
 PG_TSVECTOR_MAX_CHARS = 100_000  # as in migration 0001: only this much text is indexed
 HEADLINE_OPTIONS = (
@@ -110,6 +117,13 @@ def ranked_ids_statement(
         .limit(limit)
         .offset(offset)
     )
+
+
+def ids_statement(
+    node: Positive, conditions: Sequence[ColumnElement[bool]], facets: FacetFilter | None = None
+) -> Select[int]:
+    """The ids of every match (unranked)."""
+    return select(MentionModel.id).where(_match(compile_tsquery(node), facets), *conditions)
 
 
 def count_statement(

@@ -30,7 +30,7 @@ from storage.results import SNIPPET_END, SNIPPET_START
 from storage.search.facets import FacetFilter
 from storage.search.normalize import AnyOf, Leaf, Positive
 
-__all__ = ["compile_match", "count_statement", "full_match", "ranked_ids_statement", "snippets"]
+__all__ = ["compile_match", "count_statement", "full_match", "ids_statement", "ranked_ids_statement", "snippets"]
 
 SNIPPET_TOKENS = 24
 
@@ -92,6 +92,13 @@ def ranked_ids_statement(
         .offset(offset)
     )
     return stmt
+
+
+def ids_statement(
+    node: Positive, conditions: Sequence[ColumnElement[bool]], facets: FacetFilter | None = None
+) -> Select[int]:
+    """The ids of every match (unranked)."""
+    return _source(conditions).where(_match(node, facets))
 
 
 def count_statement(

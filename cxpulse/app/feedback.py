@@ -91,6 +91,8 @@ def correct_label(
     """Record that ``field`` of ``mention_id`` should be ``value`` (an agent's or admin's
     correction of ``model_version``'s label); the feedback row's id."""
     require_role(user, "agent", "correct labels")
+    if "\x00" in value or "\x00" in (note or ""):
+        raise InputError("the correction holds a NUL character; remove it")
     corrected = _clean(field, value)
     if details.mention_by_id(store, mention_id) is None:
         raise NotFound(f"no mention with id {mention_id}")

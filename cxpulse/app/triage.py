@@ -57,6 +57,9 @@ def status_label(status: str) -> str:
 
 
 def _check(change: TriageChange, store: Store) -> TriageChange:
+    texts = [change.assignee or "", change.note or "", *(change.tags or ())]
+    if any("\x00" in text for text in texts):
+        raise InputError("the change holds a NUL character; remove it")
     if change.status is not None and change.status not in STATUSES:
         raise InputError(f"unknown status {change.status!r}; use one of {', '.join(STATUSES)}")
     if change.priority is not None and change.priority not in PRIORITIES:

@@ -23,6 +23,7 @@ from storage import users as stored
 
 __all__ = [
     "MIN_PASSWORD_CHARS",
+    "PASSWORD_HASHER",
     "ROLES",
     "User",
     "add_user",
@@ -41,9 +42,10 @@ log = logging.getLogger(__name__)
 MIN_PASSWORD_CHARS = 10
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,99}$")
 
-_hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("not a password of anyone")
-"""Checked when the username is unknown, so a wrong name takes as long as a wrong password."""
+PASSWORD_HASHER = PasswordHasher()
+"""The argon2id parameters of new hashes (tests swap in cheaper ones; a login rehashes a
+password whose hash used other parameters)."""
+_DUMMY_PASSWORD = "not a password of anyone"  # noqa: S105 (checked when the username is unknown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +81,7 @@ def hash_password(password: str) -> str:
     """An argon2id hash of ``password`` (refused when shorter than :data:`MIN_PASSWORD_CHARS`)."""
     if len(password) < MIN_PASSWORD_CHARS:
         raise InputError(f"the password is too short: use at least {MIN_PASSWORD_CHARS} characters")
-    return _hasher.hash(password)
+    return PASSWORD_HASHER.hash(password)
 
 
 def _check_role(role: str) -> None:
@@ -90,7 +92,7 @@ def _check_role(role: str) -> None:
 def add_user(store: Store, username: str, password: str, *, role: str, display_name: str | None = None) -> User:
     """Create a user; raises InputError for a taken or malformed username, an unknown role
     or a short password."""
-    if not USERNAME.match(username):
+    if not USERNAME.fullmatch(username):
         raise InputError(
             f"{username!r} is not a valid username: use lowercase letters, digits and . _ @ - (at most 100)"
         )
@@ -106,7 +108,7 @@ def add_user(store: Store, username: str, password: str, *, role: str, display_n
 
 def find_user(store: Store, username: str) -> User:
     """The user called ``username``; raises NotFound."""
-    record = stored.get_user(store, username)
+    record = stored.get_user(store, username) if USERNAME.fullmatch(username) else None
     if record is None:
         raise NotFound(f"no user {username!r}; `cxpulse users list` shows who there is")
     return _user(record)
@@ -146,14 +148,15 @@ def set_password(store: Store, username: str, password: str) -> User:
 def authenticate(store: Store, username: str, password: str) -> User:
     """The enabled user with this username and password; raises AccessError otherwise
     (one message for every reason, so a caller learns nothing about which)."""
-    record = stored.get_user(store, username)
+    record = stored.get_user(store, username) if USERNAME.fullmatch(username) else None
     try:
-        _hasher.verify(record.password_hash if record else _DUMMY_HASH, password)
+        # an unknown name costs a hash too, so timing does not tell which names exist
+        PASSWORD_HASHER.verify(record.password_hash if record else PASSWORD_HASHER.hash(_DUMMY_PASSWORD), password)
         ok = record is not None and not record.disabled
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         ok = False
     if not ok or record is None:
         raise AccessError("wrong username or password, or the account is disabled")
-    if _hasher.check_needs_rehash(record.password_hash):
-        stored.update_user(store, username, password_hash=_hasher.hash(password))
+    if PASSWORD_HASHER.check_needs_rehash(record.password_hash):
+        stored.update_user(store, username, password_hash=PASSWORD_HASHER.hash(password))
     return _user(record)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from cxpulse.app import feedback, triage
-from foundation.errors import NotFound
+from foundation.errors import InputError, NotFound
 from foundation.query import parse, require_positive
 from foundation.query.ast import Node
 from storage import MentionRow, SearchFilters, SearchHit, Store
@@ -95,6 +95,7 @@ def inbox(
 ) -> InboxPage:
     """A page of mentions matching ``query`` and ``filters``, their total, and the counts per
     value of ``counts``. Raises QueryError for a query that does not parse."""
+    _no_nul(query, filters)
     node = parse_query(query)
     if order not in ORDERS:
         order = "relevance"
@@ -102,6 +103,16 @@ def inbox(
     total = store.count(node, filters)
     found = store.facet_counts(node, filters, counts) if counts else {}
     return InboxPage(hits=hits, total=total, offset=offset, limit=limit, counts=found)
+
+
+def _no_nul(query: str, filters: SearchFilters) -> None:
+    """NUL cannot travel to PostgreSQL: refuse it in any filter value up front."""
+    values = [query]
+    for name in ("brands", "sources", "languages", "channels", "topics", "assignees", "tags", "statuses"):
+        values += getattr(filters, name)
+    values += list(filters.sentiments) + list(filters.gaps) + list(filters.emotions) + list(filters.priorities)
+    if any("\x00" in value for value in values):
+        raise InputError("the search holds a NUL character; remove it")
 
 
 def mention_detail(store: Store, mention_id: int, *, model_version: str | None = None) -> MentionDetail:

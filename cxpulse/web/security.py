@@ -21,6 +21,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from fastapi import Depends, Request, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from cxpulse.app import auth
 from cxpulse.app.auth import Session
@@ -89,13 +90,23 @@ def check_login_csrf(request: Request, sent: str) -> None:
         raise CsrfRefused()
 
 
-def api_user(request: Request, state: WorkspaceState = Depends(workspace_state)) -> User:  # noqa: B008
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="token",
+    description="An API token from `cxpulse tokens create USER --name WHAT`.",
+)
+
+
+def api_user(
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None = Depends(bearer),  # noqa: B008
+    state: WorkspaceState = Depends(workspace_state),  # noqa: B008
+) -> User:
     """The user of the request's bearer token; 401 without a valid one."""
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = credentials.credentials.strip() if credentials and credentials.scheme.lower() == "bearer" else ""
+    if not token:
         raise AccessError("send an API token: `Authorization: Bearer TOKEN` (`cxpulse tokens create`)")
-    user = auth.resolve_token(state.store, token.strip())
+    user = auth.resolve_token(state.store, token)
     if user is None:
         raise AccessError("the API token is unknown, revoked, or its user is disabled")
     request.state.username = user.username

@@ -22,6 +22,7 @@ __all__ = [
     "DEMO_USER",
     "SAMPLE_QUERY",
     "demo_config",
+    "demo_fallback",
     "demo_login",
     "demo_settings",
 ]
@@ -67,3 +68,18 @@ def demo_login(store: Store) -> tuple[str, str]:
         users.set_password(store, DEMO_USER, password)
         users.disable_user(store, DEMO_USER, disabled=False)
     return DEMO_USER, password
+
+
+def demo_fallback(loaded: LoadedConfig) -> str | None:
+    """The demo store's URL when the configured store is a SQLite file that does not exist yet
+    and ``cxpulse demo`` made its store next to the config: so after ``make demo`` the
+    README's next commands (``cxpulse search``, ``cxpulse serve``) find it without ``--db``.
+    None otherwise (a configured store that exists always wins)."""
+    prefix = "sqlite:///"
+    url = loaded.database_url
+    if not url.startswith(prefix) or url in (prefix, "sqlite://") or ":memory:" in url:
+        return None
+    if Path(url[len(prefix) :].split("?", 1)[0]).exists():
+        return None
+    demo = loaded.directory / DEMO_STORE_FILE
+    return f"sqlite:///{demo}" if demo.exists() else None

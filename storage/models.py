@@ -58,6 +58,7 @@ __all__ = [
 
 TRIAGE_STATUSES = ("open", "in_progress", "waiting_on_customer", "resolved", "not_actionable")
 PRIORITIES = ("urgent", "high", "normal", "low")
+CLOSED_STATUSES = ("resolved", "not_actionable")
 ROLES = ("viewer", "agent", "admin")
 DIGEST_STATUSES = ("pending", "sent", "failed")
 
@@ -208,6 +209,12 @@ class TriageItemModel(Base):
     priority: Mapped[str | None] = mapped_column(String(10))
     """One of :data:`PRIORITIES`; None until a default is applied or a person sets one."""
     tags: Mapped[list[str] | None] = mapped_column(JSONType)
+    opened_at: Mapped[datetime | None]
+    """When the item was opened (the SLA clock starts)."""
+    first_action_at: Mapped[datetime | None]
+    """When a person first changed it."""
+    resolved_at: Mapped[datetime | None]
+    """When it was last resolved or set not actionable (None while it is open)."""
 
 
 class TriageEventModel(Base):

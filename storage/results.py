@@ -107,6 +107,9 @@ class HitTriage:
     assignee: str | None
     priority: str | None
     tags: tuple[str, ...] = ()
+    opened_at: datetime | None = None
+    first_action_at: datetime | None = None
+    resolved_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

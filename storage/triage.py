@@ -17,6 +17,7 @@ from sqlalchemy import Connection, and_, bindparam, case, func, insert, select, 
 
 from storage.connections import reading, writing
 from storage.models import (
+    CLOSED_STATUSES,
     ClassificationModel,
     LabelFeedbackModel,
     MentionModel,
@@ -63,6 +64,9 @@ class TriageRecord:
     tags: tuple[str, ...]
     note: str | None
     updated_at: datetime
+    opened_at: datetime | None = None
+    first_action_at: datetime | None = None
+    resolved_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,10 +130,24 @@ def _record(row: Any) -> TriageRecord:
         tags=tuple(row.tags or ()),
         note=row.note,
         updated_at=row.updated_at,
+        opened_at=row.opened_at,
+        first_action_at=row.first_action_at,
+        resolved_at=row.resolved_at,
     )
 
 
-_TRIAGE_COLUMNS = (t.mention_id, t.status, t.assignee, t.priority, t.tags, t.note, t.updated_at)
+_TRIAGE_COLUMNS = (
+    t.mention_id,
+    t.status,
+    t.assignee,
+    t.priority,
+    t.tags,
+    t.note,
+    t.updated_at,
+    t.opened_at,
+    t.first_action_at,
+    t.resolved_at,
+)
 
 
 def get_triage(store: Store, mention_id: int) -> TriageRecord | None:
@@ -171,9 +189,11 @@ def _apply_one(connection: Connection, mention_id: int, change: TriageChange, ac
     row = connection.execute(select(*_TRIAGE_COLUMNS).where(t.mention_id == mention_id)).one_or_none()
     events: list[dict[str, Any]] = []
     if row is None:
-        connection.execute(insert(t).values(mention_id=mention_id, status="open", tags=[], updated_at=now))
+        connection.execute(
+            insert(t).values(mention_id=mention_id, status="open", tags=[], updated_at=now, opened_at=now)
+        )
         events.append({"field": "status", "old_value": None, "new_value": "open", "note": "opened by a person"})
-        current = TriageRecord(mention_id, "open", None, None, (), None, now)
+        current = TriageRecord(mention_id, "open", None, None, (), None, now, opened_at=now)
     else:
         current = _record(row)
     values: dict[str, Any] = {}
@@ -195,6 +215,10 @@ def _apply_one(connection: Connection, mention_id: int, change: TriageChange, ac
         values["note"] = change.note
         events.append({"field": "note", "old_value": None, "new_value": None, "note": change.note})
     if values:
+        if current.first_action_at is None:
+            values["first_action_at"] = now
+        if "status" in values:
+            values["resolved_at"] = now if values["status"] in CLOSED_STATUSES else None
         connection.execute(update(t).where(t.mention_id == mention_id).values(updated_at=now, **values))
     if events:
         connection.execute(

@@ -22,6 +22,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from cxpulse.app import feedback, triage, workspace
+from cxpulse.app.sla import sla_state
 from cxpulse.app.triage import TriageChange
 from cxpulse.app.users import User
 from cxpulse.web.params import SearchParams
@@ -61,6 +62,22 @@ class TriageState(BaseModel):
     assignee: str | None
     priority: str | None
     tags: list[str]
+    opened_at: datetime | None = None
+    overdue: bool = Field(default=False, description="Past its first-action or resolution target ([workspace.sla]).")
+
+
+def _triage_state(item: Any, state: WorkspaceState) -> TriageState | None:
+    if item is None:
+        return None
+    due = sla_state(item, state.sla, state.store.now())
+    return TriageState(
+        status=item.status,
+        assignee=item.assignee,
+        priority=item.priority,
+        tags=list(item.tags),
+        opened_at=item.opened_at,
+        overdue=bool(due and due.overdue),
+    )
 
 
 class MentionSummary(BaseModel):
@@ -229,8 +246,8 @@ def _utc(name: str, value: datetime | None) -> datetime | None:
         raise InputError(f"{name} is out of range") from None
 
 
-def _summary(hit: SearchHit) -> MentionSummary:
-    c, t = hit.classification, hit.triage
+def _summary(hit: SearchHit, state: WorkspaceState) -> MentionSummary:
+    c = hit.classification
     return MentionSummary(
         id=hit.id,
         source=hit.source,
@@ -255,7 +272,7 @@ def _summary(hit: SearchHit) -> MentionSummary:
         )
         if c
         else None,
-        triage=TriageState(status=t.status, assignee=t.assignee, priority=t.priority, tags=list(t.tags)) if t else None,
+        triage=_triage_state(hit.triage, state),
     )
 
 
@@ -327,7 +344,7 @@ def search(
     )
     following = offset + len(page.hits)
     return SearchPage(
-        items=[_summary(hit) for hit in page.hits],
+        items=[_summary(hit, state) for hit in page.hits],
         total=page.total,
         next_cursor=_encode_cursor(following, key) if page.hits and following < page.total else None,
     )
@@ -340,7 +357,7 @@ def detail(
     state: WorkspaceState = State,
 ) -> MentionDetailOut:
     d = workspace.mention_detail(state.store, mention_id, model_version=state.model_version)
-    m, labels, t = d.mention, d.labels, d.triage
+    m, labels = d.mention, d.labels
     return MentionDetailOut(
         id=m.id,
         source=m.source,
@@ -371,7 +388,7 @@ def detail(
         )
         if labels
         else None,
-        triage=TriageState(status=t.status, assignee=t.assignee, priority=t.priority, tags=list(t.tags)) if t else None,
+        triage=_triage_state(d.triage, state),
         history=[
             TriageEventOut(
                 at=e.at, actor=e.actor, field=e.field, old_value=e.old_value, new_value=e.new_value, note=e.note

@@ -8,6 +8,7 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from cxpulse.app.auth import LoginThrottle
+from cxpulse.config.workspace import SlaConfig
 from cxpulse.web import api, pages
 from cxpulse.web.problems import install_error_handlers
 from cxpulse.web.security import api_user, security_headers
@@ -31,6 +32,7 @@ def create_app(
     model_version: str | None = None,
     secure_cookies: bool = True,
     throttle: LoginThrottle | None = None,
+    sla: SlaConfig | None = None,
 ) -> FastAPI:
     """The workspace on ``store``, showing the labels of ``model_version`` (None: each mention's newest)."""
     app = FastAPI(
@@ -42,7 +44,11 @@ def create_app(
         openapi_url=None,  # served below, to token holders only
     )
     app.state.workspace = WorkspaceState(
-        store=store, model_version=model_version, secure_cookies=secure_cookies, throttle=throttle or LoginThrottle()
+        store=store,
+        model_version=model_version,
+        secure_cookies=secure_cookies,
+        throttle=throttle or LoginThrottle(),
+        sla=sla or SlaConfig(),
     )
     app.middleware("http")(security_headers)
     install_error_handlers(app, pages.render_error)

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cxpulse.app import auth, feedback, triage, users, workspace
 from cxpulse.app.auth import Session
+from cxpulse.app.sla import sla_state
 from cxpulse.app.triage import TriageChange
 from cxpulse.web.params import LIST_PARAMS, from_query
 from cxpulse.web.render import templates
@@ -45,7 +46,10 @@ Posted = Depends(csrf_session)
 
 def render(request: Request, name: str, context: dict[str, Any], *, status: int = 200) -> HTMLResponse:
     session: Session | None = context.get("session")
+    state: WorkspaceState = request.app.state.workspace
+    now = state.store.now()
     base = {
+        "sla": lambda item: sla_state(item, state.sla, now),
         "user": session.user if session else None,
         "csrf_token": session.csrf_token if session else "",
         "statuses": triage.STATUSES,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from fastapi import Request
 
 from cxpulse.app.auth import LoginThrottle
+from cxpulse.config.workspace import SlaConfig
 from storage import Store
 
 __all__ = ["WorkspaceState", "workspace_state"]
@@ -21,6 +22,8 @@ class WorkspaceState:
     secure_cookies: bool = True
     """Mark cookies Secure (browsers still send them to http://127.0.0.1 and localhost)."""
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    sla: SlaConfig = field(default_factory=SlaConfig)
+    """The targets that mark items overdue (``[workspace.sla]``); "now" is the store's clock."""
 
 
 def workspace_state(request: Request) -> WorkspaceState:

@@ -207,11 +207,19 @@ def _classifications(
 
 def _triage(connection: Connection, ids: Sequence[int]) -> dict[int, HitTriage]:
     t = TriageItemModel
-    stmt = select(t.mention_id, t.status, t.assignee, t.priority, t.tags).where(
-        t.mention_id.in_(bindparam("ids", list(ids), expanding=True))
-    )
+    stmt = select(
+        t.mention_id, t.status, t.assignee, t.priority, t.tags, t.opened_at, t.first_action_at, t.resolved_at
+    ).where(t.mention_id.in_(bindparam("ids", list(ids), expanding=True)))
     return {
-        row.mention_id: HitTriage(row.status, row.assignee, row.priority, tuple(row.tags or ()))
+        row.mention_id: HitTriage(
+            row.status,
+            row.assignee,
+            row.priority,
+            tuple(row.tags or ()),
+            row.opened_at,
+            row.first_action_at,
+            row.resolved_at,
+        )
         for row in connection.execute(stmt)
     }
 

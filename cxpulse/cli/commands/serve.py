@@ -50,9 +50,10 @@ def serve(app: AppContext, host: str, port: int, demo: bool) -> None:
         if not list_users(store):
             app.err.print("no users yet: add one with `cxpulse users add NAME --role admin`", markup=False)
     apply_default_priorities(store)
-    version = current_model_version(app.config(require_file=False).settings.classifiers)
+    settings = app.config(require_file=False).settings
+    version = current_model_version(settings.classifiers)
     url = f"http://{host if ':' not in host else f'[{host}]'}:{port}/"
     app.out.print(f"workspace: {url}  (store {store.display_url}; Ctrl-C stops)", markup=False)
     if demo:
         app.out.print(f"log in as {username} with password {password}", markup=False)
-    run_server(create_app(store, model_version=version), host=host, port=port)
+    run_server(create_app(store, model_version=version, sla=settings.workspace.sla), host=host, port=port)

@@ -11,7 +11,8 @@ Create Date: 2026-12-01
   revocable.
 * ``label_feedback``: a person's correction of a classifier label (sentiment, gap,
   emotion, topic, flag), for training to read.
-* ``triage`` gains ``priority`` (urgent/high/normal/low) and ``tags``; the status
+* ``triage`` gains ``priority`` (urgent/high/normal/low), ``tags``, and the times the
+  SLA is measured by (``opened_at``, ``first_action_at``, ``resolved_at``); the status
   ``dismissed`` of the first schema is renamed ``not_actionable``.
 
 Other migrations (0004-0007) are written in parallel; whoever merges them re-chains
@@ -110,6 +111,11 @@ def upgrade() -> None:
 
     op.add_column("triage", sa.Column("priority", sa.String(10), nullable=True))
     op.add_column("triage", sa.Column("tags", _json(), nullable=True))
+    op.add_column("triage", _ts("opened_at", nullable=True))
+    op.add_column("triage", _ts("first_action_at", nullable=True))
+    op.add_column("triage", _ts("resolved_at", nullable=True))
+    op.execute("UPDATE triage SET opened_at = updated_at")
+    op.execute("UPDATE triage SET resolved_at = updated_at WHERE status IN ('resolved', 'dismissed')")
     op.create_index("ix_triage_status", "triage", ["status"])
     op.execute("UPDATE triage SET status = 'not_actionable' WHERE status = 'dismissed'")
 
@@ -118,6 +124,9 @@ def downgrade() -> None:
     op.execute("UPDATE triage SET status = 'dismissed' WHERE status = 'not_actionable'")
     op.drop_index("ix_triage_status", table_name="triage")
     with op.batch_alter_table("triage") as batch:
+        batch.drop_column("resolved_at")
+        batch.drop_column("first_action_at")
+        batch.drop_column("opened_at")
         batch.drop_column("tags")
         batch.drop_column("priority")
     op.drop_index("ix_label_feedback_at", table_name="label_feedback")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from storage.migrate import head_revision
+
 CONFIG = """\
 [[brands]]
 name = "Northwind Air"

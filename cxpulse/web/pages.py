@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from cxpulse.app import auth, feedback, triage, users, workspace
+from cxpulse.app import auth, feedback, overview, triage, users, workspace
 from cxpulse.app.auth import Session
 from cxpulse.app.sla import sla_state
 from cxpulse.app.triage import TriageChange
@@ -252,6 +252,15 @@ def correct(
         state.store, session.user, mention_id, field, value, model_version=state.model_version, note=note
     )
     return RedirectResponse(f"/mentions/{mention_id}#feedback", status_code=303)
+
+
+# --- overview -----------------------------------------------------------------------------
+
+
+@router.get("/overview", response_class=HTMLResponse)
+def overview_page(request: Request, session: Session = LoggedIn, state: WorkspaceState = State) -> Response:
+    found = overview.overview(state.store, days=30, model_version=state.model_version, sla=state.sla)
+    return render(request, "overview.html", {"session": session, "o": found})
 
 
 # --- users (admins) -----------------------------------------------------------------------

@@ -36,6 +36,11 @@ def inert(text: str | None) -> Markup:
     return Markup(BIDI_CONTROLS.sub(_visible, str(escape(text))))  # noqa: S704 (escaped first)
 
 
+def plain(text: str | None) -> str:
+    """``text`` without bidi controls, for attributes a person may hear or see (autoescaped)."""
+    return BIDI_CONTROLS.sub("", text or "")
+
+
 def highlight_snippet(snippet: str) -> Markup:
     """A search snippet with its matched terms in ``<mark>``, everything else inert."""
     parts = snippet.replace(SNIPPET_END, SNIPPET_START).split(SNIPPET_START)
@@ -87,5 +92,5 @@ def label(value: str | None) -> str:
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.autoescape = True
-templates.env.filters.update(inert=inert, highlight=highlight_snippet, label=label)
+templates.env.filters.update(inert=inert, plain=plain, highlight=highlight_snippet, label=label)
 templates.env.globals.update(safe_link=safe_link, mark_evidence=mark_evidence)

@@ -47,6 +47,7 @@ __all__ = [
     "LabelFeedbackModel",
     "MentionBrandModel",
     "MentionModel",
+    "SavedSearchModel",
     "SchedulerJobModel",
     "SourceCursorModel",
     "TriageEventModel",
@@ -378,3 +379,18 @@ class LabelFeedbackModel(Base):
     actor: Mapped[str] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime]
+
+
+class SavedSearchModel(Base):
+    """An inbox search (its query string) saved by a user; ``shared`` shows it to everyone."""
+
+    __tablename__ = "saved_searches"
+    __table_args__ = (UniqueConstraint("owner_id", "name", name="uq_saved_searches_owner_id_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", name="fk_saved_searches_owner_id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    query: Mapped[str] = mapped_column(Text)
+    """The inbox's URL query string (``f=1&q=refund&status=open``)."""
+    shared: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    created_at: Mapped[datetime]

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from cxpulse.app import auth, feedback, overview, triage, users, workspace
+from cxpulse.app import auth, feedback, overview, saved_searches, triage, users, workspace
 from cxpulse.app.auth import Session
 from cxpulse.app.sla import sla_state
 from cxpulse.app.triage import TriageChange
@@ -160,6 +160,7 @@ def inbox(request: Request, session: Session = LoggedIn, state: WorkspaceState =
             "base_query": urlencode(kept),
             "list_params": LIST_PARAMS,
             "agents": _agents(state),
+            "saved": saved_searches.list_searches(state.store, session.user),
             "orders": workspace.ORDERS,
             "raw": request.query_params,
             "return_to": str(request.url.path) + ("?" + request.url.query if request.url.query else ""),
@@ -252,6 +253,27 @@ def correct(
         state.store, session.user, mention_id, field, value, model_version=state.model_version, note=note
     )
     return RedirectResponse(f"/mentions/{mention_id}#feedback", status_code=303)
+
+
+@router.post("/searches")
+def save_search(
+    request: Request,
+    name: str = Form(...),
+    query: str = Form(""),
+    shared: str = Form(""),
+    session: Session = Posted,
+    state: WorkspaceState = State,
+) -> Response:
+    saved = saved_searches.save_search(state.store, session.user, name, query, shared=shared == "1")
+    return RedirectResponse("/?" + saved.query if saved.query else "/", status_code=303)
+
+
+@router.post("/searches/{search_id}/delete")
+def delete_search(
+    request: Request, search_id: int, session: Session = Posted, state: WorkspaceState = State
+) -> Response:
+    saved_searches.delete_search(state.store, session.user, search_id)
+    return RedirectResponse("/", status_code=303)
 
 
 # --- overview -----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ Create Date: 2026-12-01
   random token, the table only its SHA-256 (a leaked table logs nobody in).
 * ``api_tokens``: per-user tokens for scripts and the REST API, hashed the same way,
   revocable.
+* ``saved_searches``: an inbox search saved by a user, private or shared with everyone.
 * ``label_feedback``: a person's correction of a classifier label (sentiment, gap,
   emotion, topic, flag), for training to read.
 * ``triage`` gains ``priority`` (urgent/high/normal/low), ``tags``, and the times the
@@ -109,6 +110,22 @@ def upgrade() -> None:
     op.create_index("ix_label_feedback_mention_id", "label_feedback", ["mention_id"])
     op.create_index("ix_label_feedback_at", "label_feedback", ["at"])
 
+    op.create_table(
+        "saved_searches",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column(
+            "owner_id",
+            sa.Integer(),
+            sa.ForeignKey("users.id", name="fk_saved_searches_owner_id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("name", sa.String(100), nullable=False),
+        sa.Column("query", sa.Text(), nullable=False),
+        sa.Column("shared", sa.Boolean(), server_default=sa.false(), nullable=False),
+        _ts("created_at"),
+        sa.UniqueConstraint("owner_id", "name", name="uq_saved_searches_owner_id_name"),
+    )
+
     op.add_column("triage", sa.Column("priority", sa.String(10), nullable=True))
     op.add_column("triage", sa.Column("tags", _json(), nullable=True))
     op.add_column("triage", _ts("opened_at", nullable=True))
@@ -129,6 +146,7 @@ def downgrade() -> None:
         batch.drop_column("opened_at")
         batch.drop_column("tags")
         batch.drop_column("priority")
+    op.drop_table("saved_searches")
     op.drop_index("ix_label_feedback_at", table_name="label_feedback")
     op.drop_index("ix_label_feedback_mention_id", table_name="label_feedback")
     op.drop_table("label_feedback")

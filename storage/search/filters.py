@@ -56,9 +56,10 @@ def filter_conditions(filters: SearchFilters) -> list[ColumnElement[bool]]:
 
 
 def _triage_condition(filters: SearchFilters) -> ColumnElement[bool]:
-    """One EXISTS over ``triage`` (unique on mention_id); tags like topics, a JSON list."""
+    """``mentions.id IN (triage items that match)``: the few triage rows drive the search (an
+    EXISTS per mention would scan every mention); tags like topics, a JSON list."""
     t = TriageItemModel
-    where: list[ColumnElement[bool]] = [t.mention_id == MentionModel.id]
+    where: list[ColumnElement[bool]] = []
     if filters.statuses:
         where.append(t.status.in_(filters.statuses))
     if filters.priorities:
@@ -71,7 +72,7 @@ def _triage_condition(filters: SearchFilters) -> ColumnElement[bool]:
         where.append(or_(*either))
     if filters.tags:
         where.append(_has_value(t.tags, list(filters.tags), "tag_names"))
-    return exists().where(*where)
+    return MentionModel.id.in_(select(t.mention_id).where(*where))
 
 
 def _classification_condition(filters: SearchFilters) -> ColumnElement[bool]:
@@ -95,6 +96,9 @@ def _classification_condition(filters: SearchFilters) -> ColumnElement[bool]:
         where.append(c.flagged.is_(true()) if filters.flagged else c.flagged.is_(false()))
     if filters.topics:
         where.append(_has_topic(list(filters.topics)))
+    if filters.flagged:
+        # Flagged mentions are few (a partial index holds them): let them drive the search.
+        return MentionModel.id.in_(select(c.mention_id).where(*where[1:]))
     return exists().where(*where)
 
 

@@ -35,7 +35,30 @@ from storage import PRIORITIES, TRIAGE_STATUSES, SearchHit
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/v1", tags=["mentions"], responses=PROBLEM_RESPONSES)
+def _query_names(dependant: Any) -> set[str]:
+    names = {param.alias for param in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def known_parameters(request: Request) -> None:
+    """Refuse query parameters the route does not take: a misspelt filter (``sentimen=``)
+    must not silently widen a search."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    allowed = _query_names(dependant)
+    unknown = sorted(set(request.query_params) - allowed)
+    if unknown:
+        known = ", ".join(sorted(allowed)) or "none"
+        raise InputError(f"unknown query parameter {unknown[0]!r}; this route takes: {known}")
+
+
+router = APIRouter(
+    prefix="/api/v1", tags=["mentions"], responses=PROBLEM_RESPONSES, dependencies=[Depends(known_parameters)]
+)
 
 Sentiment = Enum("Sentiment", {s: s for s in SENTIMENTS}, type=str)  # type: ignore[misc]
 Gap = Enum("Gap", {g: g for g in GAPS}, type=str)  # type: ignore[misc]
@@ -279,24 +302,26 @@ def _summary(hit: SearchHit, state: WorkspaceState) -> MentionSummary:
 Reader = Depends(api_user)
 State = Depends(workspace_state)
 Many = Query()
+NO_VALUES: list[Any] = []
+"""The default of a repeatable filter (never mutated; FastAPI copies defaults per request)."""
 MentionId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The mention's id.")]
 
 
 @router.get("/mentions", response_model=SearchPage, summary="Search mentions")
 def search(
     q: Annotated[str, Query(max_length=1000, description="The query language (docs/query-language.md).")] = "",
-    brand: Annotated[list[Text] | None, Many] = None,
-    source: Annotated[list[Text] | None, Many] = None,
-    channel: Annotated[list[Text] | None, Many] = None,
-    language: Annotated[list[Text] | None, Many] = None,
-    sentiment: Annotated[list[Sentiment] | None, Many] = None,
-    topic: Annotated[list[Text] | None, Many] = None,
-    gap: Annotated[list[Gap] | None, Many] = None,
-    emotion: Annotated[list[Emotion] | None, Many] = None,
-    status: Annotated[list[Status] | None, Many] = None,
-    assignee: Annotated[list[Text] | None, Query(description='"" means unassigned.')] = None,
-    priority: Annotated[list[Priority] | None, Many] = None,
-    tag: Annotated[list[Text] | None, Many] = None,
+    brand: Annotated[list[Text], Many] = NO_VALUES,
+    source: Annotated[list[Text], Many] = NO_VALUES,
+    channel: Annotated[list[Text], Many] = NO_VALUES,
+    language: Annotated[list[Text], Many] = NO_VALUES,
+    sentiment: Annotated[list[Sentiment], Many] = NO_VALUES,
+    topic: Annotated[list[Text], Many] = NO_VALUES,
+    gap: Annotated[list[Gap], Many] = NO_VALUES,
+    emotion: Annotated[list[Emotion], Many] = NO_VALUES,
+    status: Annotated[list[Status], Many] = NO_VALUES,
+    assignee: Annotated[list[Text], Query(description='"" means unassigned.')] = NO_VALUES,
+    priority: Annotated[list[Priority], Many] = NO_VALUES,
+    tag: Annotated[list[Text], Many] = NO_VALUES,
     flagged: bool | None = None,
     since: Annotated[datetime | None, Query(description="From this time on (ISO 8601 with a zone).")] = None,
     until: Annotated[datetime | None, Query(description="Before this time.")] = None,

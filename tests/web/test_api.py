@@ -94,3 +94,8 @@ def test_the_openapi_schema_is_for_token_holders(anonymous: TestClient, token_fo
     }
     assert "token" in schema["components"]["securitySchemes"]
     assert anonymous.get("/docs").status_code == 404  # no Swagger UI: it would load from a CDN
+
+
+def test_unknown_query_parameters_are_refused(anonymous: TestClient, token_for: Headers) -> None:
+    response = anonymous.get("/api/v1/mentions", params={"sentimen": "negative"}, headers=token_for("vera"))
+    assert response.status_code == 400 and "sentimen" in response.json()["detail"]

@@ -5,7 +5,10 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo test check bench clean help
+CHROMIUM := /usr/bin/chromium
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install browser demo test check bench clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -21,7 +24,10 @@ install: $(STAMP)  ## create .venv and install cxpulse with its dev extras
 demo: install  ## one full cycle on built-in demo data (SQLite, no network)
 	$(BIN)/cxpulse demo
 
-test: install  ## run the test suite (PostgreSQL tests are mandatory when CI=true)
+browser:  ## Debian's chromium for the workspace's browser test (apt-get; Playwright downloads no browser)
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium; }
+
+test: install browser  ## run the test suite (PostgreSQL tests are mandatory when CI=true)
 	$(BIN)/python -m pytest
 
 check: install  ## lint, type-check and check the import layers (docs/architecture.md)

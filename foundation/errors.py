@@ -21,7 +21,11 @@ exits with code 1. Library exceptions (tweepy, prawcore, httpx, SQLAlchemy,
     ├── ClassifierError        the model or its heads cannot be used
     ├── DeliveryError          an email (digest, alert) could not be delivered
     │   └── DeliveryUncertain  it may have been: the server never confirmed the whole message it got
-    └── StorageError           the results store cannot be opened or written
+    ├── StorageError           the results store cannot be opened or written
+    ├── AccessError            a login, session or API token was refused
+    │   ├── LoginThrottled     too many failed logins; carries ``retry_after`` seconds
+    │   └── PermissionDenied   the user's role does not allow the action
+    └── NotFound               no such mention, user or token
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from __future__ import annotations
 from datetime import datetime
 
 __all__ = [
+    "AccessError",
     "AuthError",
     "ClassifierError",
     "ConfigError",
@@ -36,6 +41,9 @@ __all__ = [
     "DeliveryError",
     "DeliveryUncertain",
     "InputError",
+    "LoginThrottled",
+    "NotFound",
+    "PermissionDenied",
     "QueryError",
     "RateLimited",
     "SecretMissing",
@@ -105,3 +113,23 @@ class DeliveryUncertain(DeliveryError):
 
 class StorageError(CxPulseError):
     """The results store cannot be opened, migrated or written."""
+
+
+class AccessError(CxPulseError):
+    """The workspace or the API refused a login, a session or a token."""
+
+
+class LoginThrottled(AccessError):
+    """Too many failed logins for this user or address; try again after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PermissionDenied(AccessError):
+    """The user is known, but their role does not allow the action."""
+
+
+class NotFound(CxPulseError):
+    """The mention, user or token asked for does not exist."""

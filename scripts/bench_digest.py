@@ -123,7 +123,8 @@ def seed(path: Path, size: int, days: int, seed_value: int) -> None:
                 )
             )
             if flagged and rng.random() < 0.6:
-                triage.append((i, rng.choice(("open", "in_progress", "resolved", "resolved", "dismissed")), _ts(NOW)))
+                status = rng.choice(("open", "in_progress", "resolved", "resolved", "not_actionable"))
+                triage.append((i, status, _ts(NOW)))
         db.executemany(
             "INSERT INTO mentions (id, source, external_id, author_handle, text, url, language, channel, rating, "
             "created_at, collected_at, content_hash, facets) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",

@@ -17,11 +17,13 @@ from __future__ import annotations
 from storage.classifications import ClassificationSaveResult, ClassificationSummary, MentionText
 from storage.connections import UPGRADE_HINT
 from storage.engine import display_url
+from storage.models import PRIORITIES, ROLES, TRIAGE_STATUSES
 from storage.results import (
     SNIPPET_END,
     SNIPPET_START,
     CursorStatus,
     HitClassification,
+    HitTriage,
     MentionRow,
     SaveResult,
     SearchFilters,
@@ -31,13 +33,17 @@ from storage.results import (
 from storage.store import Store
 
 __all__ = [
+    "PRIORITIES",
+    "ROLES",
     "SNIPPET_END",
     "SNIPPET_START",
+    "TRIAGE_STATUSES",
     "UPGRADE_HINT",
     "ClassificationSaveResult",
     "ClassificationSummary",
     "CursorStatus",
     "HitClassification",
+    "HitTriage",
     "MentionRow",
     "MentionText",
     "SaveResult",

@@ -297,13 +297,15 @@ def _open_triage(connection: Connection, mention_ids: Sequence[int], *, now: dat
     if not mention_ids:
         return 0
     m, t = MentionModel, TriageItemModel
-    chosen = select(m.id, literal("open", String()), literal(now, t.updated_at.type)).where(
+    chosen = select(
+        m.id, literal("open", String()), literal(now, t.updated_at.type), literal(now, t.updated_at.type)
+    ).where(
         m.id.in_(bindparam("flagged_ids", list(mention_ids), expanding=True)),
         m.duplicate_of_id.is_(None),
     )
     stmt = (
         _insert(connection, t)
-        .from_select(["mention_id", "status", "updated_at"], chosen)
+        .from_select(["mention_id", "status", "updated_at", "opened_at"], chosen)
         .on_conflict_do_nothing(index_elements=[t.mention_id])
         .returning(t.mention_id)
     )

@@ -37,20 +37,31 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
+    "PRIORITIES",
+    "ROLES",
+    "TRIAGE_STATUSES",
     "AlertEventModel",
+    "ApiTokenModel",
     "Base",
     "ClassificationModel",
     "DigestRunModel",
+    "LabelFeedbackModel",
     "MentionBrandModel",
     "MentionModel",
+    "SavedSearchModel",
     "SchedulerJobModel",
     "SourceCursorModel",
     "TriageEventModel",
     "TriageItemModel",
     "UTCDateTime",
+    "UserModel",
+    "WebSessionModel",
 ]
 
-TRIAGE_STATUSES = ("open", "in_progress", "resolved", "dismissed")
+TRIAGE_STATUSES = ("open", "in_progress", "waiting_on_customer", "resolved", "not_actionable")
+PRIORITIES = ("urgent", "high", "normal", "low")
+CLOSED_STATUSES = ("resolved", "not_actionable")
+ROLES = ("viewer", "agent", "admin")
 DIGEST_STATUSES = ("pending", "sending", "sent", "failed", "uncertain")
 
 
@@ -202,6 +213,7 @@ class TriageItemModel(Base):
     """The handling state of one flagged mention."""
 
     __tablename__ = "triage"
+    __table_args__ = (Index("ix_triage_status", "status"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     mention_id: Mapped[int] = mapped_column(
@@ -211,7 +223,17 @@ class TriageItemModel(Base):
     """One of :data:`TRIAGE_STATUSES`."""
     assignee: Mapped[str | None] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(Text)
+    """The latest internal note (every note is also a ``triage_events`` row)."""
     updated_at: Mapped[datetime]
+    priority: Mapped[str | None] = mapped_column(String(10))
+    """One of :data:`PRIORITIES`; None until a default is applied or a person sets one."""
+    tags: Mapped[list[str] | None] = mapped_column(JSONType)
+    opened_at: Mapped[datetime | None]
+    """When the item was opened (the SLA clock starts)."""
+    first_action_at: Mapped[datetime | None]
+    """When a person first changed it."""
+    resolved_at: Mapped[datetime | None]
+    """When it was last resolved or set not actionable (None while it is open)."""
 
 
 class TriageEventModel(Base):
@@ -305,3 +327,95 @@ class AlertEventModel(Base):
     """``sent`` (at least one channel delivered it) or ``failed`` (retried on the next check)."""
     channels: Mapped[list[str] | None] = mapped_column(JSONType)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class UserModel(Base):
+    """A person who may log in to the workspace; ``role`` is one of :data:`ROLES`."""
+
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("username", name="uq_users_username"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(100))
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(Text)
+    """An argon2 hash (the application layer makes and checks it)."""
+    role: Mapped[str] = mapped_column(String(20))
+    disabled: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class WebSessionModel(Base):
+    """A server-side login session: the cookie holds a random token, this row its SHA-256."""
+
+    __tablename__ = "web_sessions"
+    __table_args__ = (
+        UniqueConstraint("token_hash", name="uq_web_sessions_token_hash"),
+        Index("ix_web_sessions_user_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", name="fk_web_sessions_user_id", ondelete="CASCADE"))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class ApiTokenModel(Base):
+    """A user's token for scripts and the REST API, stored as its SHA-256; revocable."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (
+        UniqueConstraint("token_hash", name="uq_api_tokens_token_hash"),
+        Index("ix_api_tokens_user_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", name="fk_api_tokens_user_id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    prefix: Mapped[str] = mapped_column(String(16))
+    """The token's first characters, shown in listings so a person can tell tokens apart."""
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class LabelFeedbackModel(Base):
+    """A person's correction of one classifier label of one mention, for training."""
+
+    __tablename__ = "label_feedback"
+    __table_args__ = (
+        Index("ix_label_feedback_mention_id", "mention_id"),
+        Index("ix_label_feedback_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    mention_id: Mapped[int] = mapped_column(
+        ForeignKey("mentions.id", name="fk_label_feedback_mention_id", ondelete="CASCADE")
+    )
+    model_version: Mapped[str | None] = mapped_column(String(100))
+    field: Mapped[str] = mapped_column(String(50))
+    """``sentiment``, ``expectation_gap``, ``emotion``, ``topics`` or ``flagged``."""
+    predicted: Mapped[str | None] = mapped_column(Text)
+    corrected: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime]
+
+
+class SavedSearchModel(Base):
+    """An inbox search (its query string) saved by a user; ``shared`` shows it to everyone."""
+
+    __tablename__ = "saved_searches"
+    __table_args__ = (UniqueConstraint("owner_id", "name", name="uq_saved_searches_owner_id_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", name="fk_saved_searches_owner_id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    query: Mapped[str] = mapped_column(Text)
+    """The inbox's URL query string (``f=1&q=refund&status=open``)."""
+    shared: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    created_at: Mapped[datetime]

@@ -11,6 +11,7 @@ from foundation.mentions import Cursor, StoredMention
 __all__ = [
     "CursorStatus",
     "HitClassification",
+    "HitTriage",
     "MentionRow",
     "SaveResult",
     "SearchFilters",
@@ -59,9 +60,23 @@ class SearchFilters:
     lifecycles: tuple[str, ...] = ()
     """Only mentions at one of these lifecycle stages."""
     model_version: str | None = None
-    """The classifier version whose classifications the four filters above read, and that
+    """The classifier version whose classifications the label filters read, and that
     :attr:`SearchHit.classification` shows; None: any version (the newest shown).
     A classification filter never matches a mention without a classification."""
+    emotions: tuple[str, ...] = ()
+    """Only mentions classified with one of these emotions."""
+    statuses: tuple[str, ...] = ()
+    """Only mentions whose triage item has one of these statuses (a mention without one has none)."""
+    assignees: tuple[str, ...] = ()
+    """Only mentions whose triage item is assigned to one of these usernames; ``""`` means unassigned."""
+    priorities: tuple[str, ...] = ()
+    """Only mentions whose triage item has one of these priorities."""
+    tags: tuple[str, ...] = ()
+    """Only mentions whose triage item carries at least one of these tags."""
+    min_rating: float | None = None
+    """Only mentions with a rating of at least this (reviews); mentions without a rating never match."""
+    max_rating: float | None = None
+    """Only mentions with a rating of at most this."""
 
     def __post_init__(self) -> None:
         _require_aware("since", self.since)
@@ -74,11 +89,17 @@ class SearchFilters:
             self.sentiments
             or self.topics
             or self.gaps
+            or self.emotions
             or self.flagged is not None
             or self.about_brand is not None
             or self.switching is not None
             or self.lifecycles
         )
+
+    @property
+    def triaged(self) -> bool:
+        """True when any triage filter is set."""
+        return bool(self.statuses or self.assignees or self.priorities or self.tags)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +116,19 @@ class HitClassification:
     """None for classifications by a model before 2.0 (no such head)."""
     switching: bool | None = None
     lifecycle: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HitTriage:
+    """The handling state of a search hit's triage item."""
+
+    status: str
+    assignee: str | None
+    priority: str | None
+    tags: tuple[str, ...] = ()
+    opened_at: datetime | None = None
+    first_action_at: datetime | None = None
+    resolved_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +157,8 @@ class SearchHit:
     rank: float
     classification: HitClassification | None = None
     """The mention's classification, None when it has none (yet)."""
+    triage: HitTriage | None = None
+    """The mention's triage item, None when it has none."""
 
 
 @dataclass(frozen=True, slots=True)

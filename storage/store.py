@@ -38,6 +38,7 @@ from storage.results import (
     SearchHit,
     StoreSummary,
 )
+from storage.search.counts import facet_counts
 from storage.search.execute import brands_of
 from storage.writes import matching, save_batch, upsert_cursor
 
@@ -72,6 +73,10 @@ class Store:
         the functions of ``storage.alerts``, ``storage.digests`` and ``storage.digest_runs``.
         """
         return self._engine
+
+    def now(self) -> datetime:
+        """The store's current UTC time (its clock; tests fix it)."""
+        return self._clock()
 
     @property
     def display_url(self) -> str:
@@ -191,14 +196,27 @@ class Store:
         *,
         limit: int = 20,
         offset: int = 0,
+        order: str = "relevance",
     ) -> list[SearchHit]:
         """Mentions matching ``query`` and ``filters``, most relevant first.
 
-        Without a query, a filtered listing, newest first. Raises
-        :class:`QueryError` for a query with nothing to search for.
+        Without a query, a filtered listing, newest first. ``order`` is one of
+        ``storage.search.ORDERS`` ("newest", "oldest", "priority": urgent first,
+        then newest). Raises :class:`QueryError` for a query with nothing to search for.
         """
         with reading(self._engine, "search") as connection:
-            return search.search(connection, query, filters, limit, offset)
+            return search.search(connection, query, filters, limit, offset, order)
+
+    def facet_counts(
+        self,
+        query: Node | None,
+        filters: SearchFilters,
+        dimensions: Sequence[str],
+    ) -> dict[str, dict[str | None, int]]:
+        """Matches per value of each dimension (``storage.search.counts.DIMENSIONS``), each
+        counted without the filter on its own dimension."""
+        with reading(self._engine, "count search matches per filter value") as connection:
+            return facet_counts(connection, query, filters, dimensions)
 
     def count(
         self,

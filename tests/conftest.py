@@ -55,6 +55,17 @@ def pytest_configure(config: pytest.Config) -> None:
     socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
 
 
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id with its production cost takes about half a second per hash on a busy CI
+    machine; the tests hash with the same algorithm at a tiny cost."""
+    from argon2 import PasswordHasher
+
+    from cxpulse.app import users
+
+    monkeypatch.setattr(users, "PASSWORD_HASHER", PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1))
+
+
 @pytest.fixture
 def fixed_now() -> datetime:
     return NOW

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from classifiers.settings import ClassifiersConfig
 from classifiers.taxonomy import Taxonomy, default_taxonomy
+from cxpulse.app.triage import apply_default_priorities
 from cxpulse.config import LoadedConfig, Settings
 from foundation.clock import utc_now
 from foundation.errors import InputError
@@ -245,6 +246,8 @@ def _run(
         after_id = batch[-1].id
         if progress is not None:
             progress(read)
+    if opened:
+        apply_default_priorities(store)
     seconds = time.perf_counter() - started
     log.info(
         "%s %d mentions with %s%s: %d by the model, %d copies of duplicates; %d flagged, "

@@ -13,6 +13,7 @@ from typing import Any
 import click
 from rich.console import Console
 
+from cxpulse.app.demo import demo_fallback
 from cxpulse.config import LoadedConfig, load_config
 from foundation.errors import StorageError
 from storage import UPGRADE_HINT, Store
@@ -39,7 +40,16 @@ class AppContext:
     def store(self, *, must_exist: bool = True) -> Store:
         """The results store; by default it must have been created with ``cxpulse init``."""
         if self._store is None:
-            self._store = Store.open(self.config(require_file=False).database_url)
+            loaded = self.config(require_file=False)
+            url = loaded.database_url
+            if must_exist and self.database_url is None and (demo := demo_fallback(loaded)) is not None:
+                self.err.print(
+                    f"using the demo store {demo.removeprefix('sqlite:///')} "
+                    f"(the configured store {url} does not exist yet; `cxpulse init` creates it)",
+                    markup=False,
+                )
+                url = demo
+            self._store = Store.open(url)
             if must_exist and not self._store.is_initialized():
                 raise StorageError(
                     f"the results store at {self._store.display_url} is not initialized or not "

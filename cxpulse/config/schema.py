@@ -17,6 +17,7 @@ from classifiers.settings import ClassifiersConfig, TopicConfig
 from cxpulse.config.digests import DigestConfig
 from cxpulse.config.service import AlertsConfig, ServiceConfig
 from cxpulse.config.smtp import SmtpConfig
+from cxpulse.config.workspace import WorkspaceConfig
 from foundation.durations import parse_duration
 from foundation.errors import ConfigError, QueryError
 from foundation.mentions import BrandQuery
@@ -155,6 +156,9 @@ class Settings(SettingsModel):
     digests: list[DigestConfig] = Field(default_factory=list, description="Periodic digest emails.")
     service: ServiceConfig = Field(default_factory=ServiceConfig, description="Jobs of `cxpulse run`.")
     alerts: AlertsConfig = Field(default_factory=AlertsConfig, description="Spike alerts.")
+    workspace: WorkspaceConfig = Field(
+        default_factory=WorkspaceConfig, description="The CX workspace of `cxpulse serve` (SLA per priority)."
+    )
 
     @model_validator(mode="after")
     def _digest_references(self) -> Settings:

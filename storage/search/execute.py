@@ -16,6 +16,11 @@ of every search and always checked by the matcher; they rank after the others,
 newest first. So a search returns exactly the mentions the matcher accepts, on both
 backends.
 
+Another ``order`` than "relevance" (:data:`ORDERS`) sorts the same matches by time or
+triage priority: the candidates (the narrowing's and the overflow's) are read in that
+order and checked the same way; when the plan is exact, only the overflow mentions
+are checked and the page is cut in SQL.
+
 The ranking query touches only ids and scores; text, brands and classifications are
 fetched for the rows it needs.
 """
@@ -24,21 +29,26 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from itertools import islice
 from typing import Any, Protocol, cast
 
-from sqlalchemy import ColumnElement, Connection, Select, bindparam, func, select
+from sqlalchemy import ColumnElement, Connection, Select, bindparam, case, func, or_, select
+from sqlalchemy.orm import aliased
 
 from foundation.query.ast import Node
 from foundation.query.match import MatchDocument, matches
-from storage.models import ClassificationModel, MentionBrandModel, MentionModel
-from storage.results import HitClassification, SearchFilters, SearchHit
+from storage.models import PRIORITIES, ClassificationModel, MentionBrandModel, MentionModel, TriageItemModel
+from storage.results import HitClassification, HitTriage, SearchFilters, SearchHit
 from storage.search import postgres, sqlite
 from storage.search.facets import FacetFilter, facet_filter
 from storage.search.filters import filter_conditions
 from storage.search.plan import Narrowing, Plan, plan
 from storage.search.snippets import snippet
 
-__all__ = ["count", "search"]
+__all__ = ["ORDERS", "count", "matching_ids", "search"]
+
+ORDERS = ("relevance", "newest", "oldest", "priority")
+"""How search results can be sorted; "relevance" without a query is "newest"."""
 
 FIRST_CHUNK = 100
 """Candidates read first when the index is not exact; each further chunk is twice as big."""
@@ -78,9 +88,11 @@ def _backend(connection: Connection) -> _Backend:
 class _Run:
     """One search or count: the plan, the filters' SQL, and the matcher's checks."""
 
-    def __init__(self, connection: Connection, query: Node, filters: SearchFilters) -> None:
+    def __init__(self, connection: Connection, query: Node, filters: SearchFilters, order: str = "relevance") -> None:
         self.connection = connection
         self.plan: Plan = plan(query)
+        self.order = order
+        self._overflow_candidates: list[int] | None = None
         self.conditions = filter_conditions(filters)
         self.facets = facet_filter(filters.brands)
         self.backend = _backend(connection)
@@ -103,15 +115,19 @@ class _Run:
         index did not narrow: those candidates were every mention already)."""
         if self.plan.narrowing is None:
             return []
-        ids = [row[0] for row in self.connection.execute(self.backend.overflow_statement(self.conditions, self.facets))]
+        ids = self.overflow_candidates()
         if not ids:
             return []
         found = self.matching(ids)
         return [mention_id for mention_id in ids if mention_id in found]
 
     def ranked(self, limit: int, offset: int) -> list[tuple[int, float]]:
-        """One chunk of candidates, best first (newest first when the index cannot narrow)."""
+        """One chunk of candidates, best first (newest first when the index cannot narrow);
+        in :attr:`order` when it is not "relevance" (the overflow's candidates among them)."""
         narrowing = self.plan.narrowing
+        if self.order != "relevance":
+            stmt1 = _ordered(self._candidates(), self.order).limit(limit).offset(offset)
+            return [(row[0], 0.0) for row in self.connection.execute(stmt1)]
         if narrowing is None:
             m = MentionModel
             stmt = (
@@ -124,6 +140,37 @@ class _Run:
             return [(row[0], 0.0) for row in self.connection.execute(stmt)]
         stmt2 = self.backend.ranked_ids_statement(narrowing, self.conditions, limit, offset, self.facets)
         return [(row[0], float(row[1])) for row in self.connection.execute(stmt2)]
+
+    def overflow_candidates(self) -> list[int]:
+        """Ids of the mentions indexed as overflow that pass the filters (read once)."""
+        if self._overflow_candidates is None:
+            stmt = self.backend.overflow_statement(self.conditions, self.facets)
+            self._overflow_candidates = [row[0] for row in self.connection.execute(stmt)]
+        return self._overflow_candidates
+
+    def _candidates(self, overflow: Sequence[int] | None = None) -> Select[Any]:
+        """``select(mentions.id)`` of the candidates passing the filters, unordered: the
+        narrowing's and ``overflow`` (None: every overflow candidate)."""
+        m = MentionModel
+        stmt = select(m.id).where(*self.conditions)
+        narrowing = self.plan.narrowing
+        if narrowing is None:
+            return stmt
+        regular = self.backend.candidates_statement(narrowing, (), self.facets).order_by(None).correlate(None)
+        extra = list(self.overflow_candidates() if overflow is None else overflow)
+        if not extra:
+            return stmt.where(m.id.in_(regular))
+        listed = m.id.in_(bindparam("overflow_ids", extra, expanding=True, literal_execute=True))
+        return stmt.where(or_(m.id.in_(regular), listed))
+
+    def matched_statement(self) -> Select[Any]:
+        """``select(mentions.id)`` of exactly the matches (their ids listed when the index is not exact)."""
+        if self.plan.exact:
+            return self._candidates(self.overflow())
+        m = MentionModel
+        ids = [row[0] for row in self.connection.execute(self._candidates())]
+        found = sorted(self.matching(ids))
+        return select(m.id).where(m.id.in_(bindparam("matched_ids", found, expanding=True, literal_execute=True)))
 
     def checked(self) -> Iterator[tuple[int, float]]:
         """The matching candidates in rank order, read a chunk at a time."""
@@ -139,6 +186,11 @@ class _Run:
 
     def page(self, limit: int, offset: int) -> list[tuple[int, float]]:
         narrowing = self.plan.narrowing
+        if self.order != "relevance":
+            if self.plan.exact:
+                stmt0 = _ordered(self._candidates(self.overflow()), self.order).limit(limit).offset(offset)
+                return [(row[0], 0.0) for row in self.connection.execute(stmt0)]
+            return list(islice(self.checked(), offset, offset + limit))
         if self.plan.exact and narrowing is not None:
             page = self.ranked(limit, offset)
             if len(page) == limit:
@@ -178,30 +230,32 @@ class _Run:
 
 
 def search(
-    connection: Connection, query: Node | None, filters: SearchFilters, limit: int, offset: int
+    connection: Connection,
+    query: Node | None,
+    filters: SearchFilters,
+    limit: int,
+    offset: int,
+    order: str = "relevance",
 ) -> list[SearchHit]:
     """See :meth:`storage.Store.search`."""
+    if order not in ORDERS:
+        raise ValueError(f"unknown search order {order!r}; use one of {', '.join(ORDERS)}")
     if limit <= 0:
         return []
     offset = max(offset, 0)
     if query is None:
         m = MentionModel
-        stmt = (
-            select(m.id)
-            .where(*filter_conditions(filters))
-            .order_by(m.created_at.desc(), m.id.desc())
-            .limit(limit)
-            .offset(offset)
-        )
+        stmt = _ordered(select(m.id).where(*filter_conditions(filters)), order).limit(limit).offset(offset)
         ranked = [(row[0], 0.0) for row in connection.execute(stmt)]
     else:
-        ranked = _Run(connection, query, filters).page(limit, offset)
+        ranked = _Run(connection, query, filters, order).page(limit, offset)
     ids = [mention_id for mention_id, _ in ranked]
     if not ids:
         return []
     rows = {row.id: row for row in connection.execute(_page_rows(ids))}
     brands = _brands(connection, ids)
     labels = _classifications(connection, ids, filters.model_version)
+    triage = _triage(connection, ids)
     hits = []
     for mention_id, rank in ranked:
         row = rows[mention_id]
@@ -222,9 +276,34 @@ def search(
                 duplicate_of_id=row.duplicate_of_id,
                 rank=rank,
                 classification=labels.get(row.id),
+                triage=triage.get(row.id),
             )
         )
     return hits
+
+
+def matching_ids(connection: Connection, query: Node | None, filters: SearchFilters) -> Select[Any]:
+    """A statement selecting the ids of every mention :func:`search` would find (the
+    matcher's answer: when the index is not exact, the checked ids are listed in it)."""
+    if query is None:
+        return select(MentionModel.id).where(*filter_conditions(filters)).correlate(None)
+    return _Run(connection, query, filters).matched_statement().correlate(None)
+
+
+def _ordered(stmt: Select[Any], order: str) -> Select[Any]:
+    """``stmt`` (a ``select(mentions.id)``) sorted by ``order``; "relevance" here is "newest"."""
+    m = MentionModel
+    if order == "priority":
+        t = aliased(TriageItemModel, name="ordering")  # not the triage filter's own table
+        stmt = stmt.outerjoin(t, t.mention_id == m.id).order_by(_priority_rank(t.priority))
+    if order == "oldest":
+        return stmt.order_by(m.created_at, m.id)
+    return stmt.order_by(m.created_at.desc(), m.id.desc())
+
+
+def _priority_rank(priority: Any) -> Any:
+    """urgent first, then high, normal, low, then mentions with no priority."""
+    return case({name: rank for rank, name in enumerate(PRIORITIES)}, value=priority, else_=len(PRIORITIES))
 
 
 def count(connection: Connection, query: Node | None, filters: SearchFilters) -> int:
@@ -286,9 +365,7 @@ def _classifications(
         c.about_brand,
         c.switching,
         c.lifecycle,
-    ).where(
-        c.mention_id.in_(bindparam("ids", list(ids), expanding=True))
-    )
+    ).where(c.mention_id.in_(bindparam("ids", list(ids), expanding=True)))
     if model_version is not None:
         stmt = stmt.where(c.model_version == model_version)
     found: dict[int, HitClassification] = {}
@@ -305,3 +382,22 @@ def _classifications(
             lifecycle=row.lifecycle,
         )
     return found
+
+
+def _triage(connection: Connection, ids: Sequence[int]) -> dict[int, HitTriage]:
+    t = TriageItemModel
+    stmt = select(
+        t.mention_id, t.status, t.assignee, t.priority, t.tags, t.opened_at, t.first_action_at, t.resolved_at
+    ).where(t.mention_id.in_(bindparam("ids", list(ids), expanding=True)))
+    return {
+        row.mention_id: HitTriage(
+            row.status,
+            row.assignee,
+            row.priority,
+            tuple(row.tags or ()),
+            row.opened_at,
+            row.first_action_at,
+            row.resolved_at,
+        )
+        for row in connection.execute(stmt)
+    }

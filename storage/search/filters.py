@@ -10,6 +10,7 @@ from sqlalchemy import (
     exists,
     false,
     literal_column,
+    or_,
     select,
     true,
 )
@@ -17,10 +18,10 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from storage.models import ClassificationModel, MentionBrandModel, MentionModel
+from storage.models import ClassificationModel, MentionBrandModel, MentionModel, TriageItemModel
 from storage.results import SearchFilters
 
-__all__ = ["filter_conditions"]
+__all__ = ["filter_conditions", "json_elements"]
 
 
 def filter_conditions(filters: SearchFilters) -> list[ColumnElement[bool]]:
@@ -43,9 +44,35 @@ def filter_conditions(filters: SearchFilters) -> list[ColumnElement[bool]]:
         conditions.append(m.channel.in_(filters.channels))
     if not filters.include_duplicates:
         conditions.append(m.duplicate_of_id.is_(None))
+    if filters.min_rating is not None:
+        conditions.append(m.rating >= filters.min_rating)
+    if filters.max_rating is not None:
+        conditions.append(m.rating <= filters.max_rating)
     if filters.classified:
         conditions.append(_classification_condition(filters))
+    if filters.triaged:
+        conditions.append(_triage_condition(filters))
     return conditions
+
+
+def _triage_condition(filters: SearchFilters) -> ColumnElement[bool]:
+    """``mentions.id IN (triage items that match)``: the few triage rows drive the search (an
+    EXISTS per mention would scan every mention); tags like topics, a JSON list."""
+    t = TriageItemModel
+    where: list[ColumnElement[bool]] = []
+    if filters.statuses:
+        where.append(t.status.in_(filters.statuses))
+    if filters.priorities:
+        where.append(t.priority.in_(filters.priorities))
+    if filters.assignees:
+        named = [a for a in filters.assignees if a]
+        either = [t.assignee.in_(named)] if named else []
+        if "" in filters.assignees:
+            either.append(t.assignee.is_(None))
+        where.append(or_(*either))
+    if filters.tags:
+        where.append(_has_value(t.tags, list(filters.tags), "tag_names"))
+    return MentionModel.id.in_(select(t.mention_id).where(*where))
 
 
 def _classification_condition(filters: SearchFilters) -> ColumnElement[bool]:
@@ -63,6 +90,8 @@ def _classification_condition(filters: SearchFilters) -> ColumnElement[bool]:
         where.append(c.sentiment.in_(filters.sentiments))
     if filters.gaps:
         where.append(c.expectation_gap.in_(filters.gaps))
+    if filters.emotions:
+        where.append(c.emotion.in_(filters.emotions))
     if filters.flagged is not None:
         where.append(c.flagged.is_(true()) if filters.flagged else c.flagged.is_(false()))
     if filters.about_brand is not None:
@@ -73,6 +102,9 @@ def _classification_condition(filters: SearchFilters) -> ColumnElement[bool]:
         where.append(c.lifecycle.in_(filters.lifecycles))
     if filters.topics:
         where.append(_has_topic(list(filters.topics)))
+    if filters.flagged:
+        # Flagged mentions are few (a partial index holds them): let them drive the search.
+        return MentionModel.id.in_(select(c.mention_id).where(*where[1:]))
     return exists().where(*where)
 
 
@@ -95,9 +127,19 @@ def _json_elements_postgres(element: _json_elements, compiler: SQLCompiler, **kw
 
 
 def _has_topic(names: list[str]) -> ColumnElement[bool]:
-    elements = _json_elements(ClassificationModel.topics).table_valued("value").alias("topic")
+    return _has_value(ClassificationModel.topics, names, "topic_names")
+
+
+def _has_value(column: Any, names: list[str], parameter: str) -> ColumnElement[bool]:
+    """The JSON list in ``column`` holds one of ``names``."""
+    elements = _json_elements(column).table_valued("value").alias(parameter.removesuffix("_names"))
     return exists(
         select(literal_column("1"))
         .select_from(elements)
-        .where(elements.c.value.in_(bindparam("topic_names", names, expanding=True)))
+        .where(elements.c.value.in_(bindparam(parameter, names, expanding=True)))
     )
+
+
+def json_elements(column: Any, name: str) -> Any:
+    """The elements of the JSON list ``column`` as a table with a ``value`` column (for counts)."""
+    return _json_elements(column).table_valued("value").alias(name)

@@ -33,3 +33,9 @@ def register_commands(cli: click.Group) -> None:
     from cxpulse.cli.commands import digest
 
     cli.add_command(digest.digest)
+
+    from cxpulse.cli.commands import serve, users
+
+    cli.add_command(serve.serve)
+    cli.add_command(users.users_group)
+    cli.add_command(users.tokens)

@@ -1,0 +1,97 @@
+"""Counts per filter value ("negative (12)") for a search: how many matches each value has.
+
+Each dimension is counted under the search's query and every filter *except its own*,
+so the counts show what choosing another value would give. One grouped query per
+dimension over the ids the search matches; every value is a bound parameter.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Select, and_, func, select
+
+from foundation.query.ast import Node
+from storage.models import ClassificationModel, MentionBrandModel, MentionModel, TriageItemModel
+from storage.results import SearchFilters
+from storage.search.execute import matching_ids
+from storage.search.filters import json_elements
+
+__all__ = ["DIMENSIONS", "facet_counts"]
+
+m, mb, c, t = MentionModel, MentionBrandModel, ClassificationModel, TriageItemModel
+
+
+def _by_column(column: Any, *joins: Callable[[Select[Any], SearchFilters], Select[Any]]) -> Any:
+    def build(ids: Any, filters: SearchFilters) -> Select[Any]:
+        stmt: Select[Any] = select(column.label("value"), func.count().label("n")).select_from(m)
+        for join in joins:
+            stmt = join(stmt, filters)
+        return stmt.where(m.id.in_(ids)).group_by(column)
+
+    return build
+
+
+def _brands(stmt: Select[Any], filters: SearchFilters) -> Select[Any]:
+    return stmt.join(mb, mb.mention_id == m.id)
+
+
+def _labels(stmt: Select[Any], filters: SearchFilters) -> Select[Any]:
+    on = c.mention_id == m.id
+    if filters.model_version is not None:
+        on = and_(on, c.model_version == filters.model_version)
+    return stmt.join(c, on)
+
+
+def _triage(stmt: Select[Any], filters: SearchFilters) -> Select[Any]:
+    return stmt.join(t, t.mention_id == m.id)
+
+
+def _json_list(column: Any, name: str, join: Callable[[Select[Any], SearchFilters], Select[Any]]) -> Any:
+    def build(ids: Any, filters: SearchFilters) -> Select[Any]:
+        elements = json_elements(column, name)
+        stmt = join(select(elements.c.value.label("value"), func.count().label("n")).select_from(m), filters)
+        return stmt.join(elements, elements.c.value.is_not(None)).where(m.id.in_(ids)).group_by(elements.c.value)
+
+    return build
+
+
+DIMENSIONS: Mapping[str, tuple[str, Any]] = {
+    # dimension: (the SearchFilters field it clears, how to count it)
+    "brand": ("brands", _by_column(mb.brand, _brands)),
+    "source": ("sources", _by_column(m.source)),
+    "channel": ("channels", _by_column(m.channel)),
+    "language": ("languages", _by_column(m.language)),
+    "sentiment": ("sentiments", _by_column(c.sentiment, _labels)),
+    "gap": ("gaps", _by_column(c.expectation_gap, _labels)),
+    "emotion": ("emotions", _by_column(c.emotion, _labels)),
+    "flagged": ("flagged", _by_column(c.flagged, _labels)),
+    "topic": ("topics", _json_list(c.topics, "topic_value", _labels)),
+    "status": ("statuses", _by_column(t.status, _triage)),
+    "assignee": ("assignees", _by_column(t.assignee, _triage)),
+    "priority": ("priorities", _by_column(t.priority, _triage)),
+    "tag": ("tags", _json_list(t.tags, "tag_value", _triage)),
+}
+"""Every dimension that can be counted; a new label column is one more line here."""
+
+
+def facet_counts(
+    connection: Connection, query: Node | None, filters: SearchFilters, dimensions: Sequence[str]
+) -> dict[str, dict[str | None, int]]:
+    """For each of ``dimensions``, value -> matches, largest count first."""
+    found: dict[str, dict[str | None, int]] = {}
+    for name in dimensions:
+        field, build = DIMENSIONS[name]
+        default: Any = None if field == "flagged" else ()
+        others = dataclasses.replace(filters, **{field: default})
+        ids = matching_ids(connection, query, others)
+        stmt = build(ids, others).order_by(func.count().desc())
+        counts: dict[str | None, int] = {}
+        for row in connection.execute(stmt):
+            value = row.value
+            key = None if value is None else ("true" if value is True else "false" if value is False else str(value))
+            counts[key] = counts.get(key, 0) + int(row.n)
+        found[name] = counts
+    return found

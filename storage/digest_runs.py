@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, and_, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from foundation.periods import Period
+from foundation.secrets import scrub
 from storage import Store
 from storage.connections import writing
 from storage.models import DigestRunModel
@@ -94,7 +95,8 @@ def finish_run(
     recipients: Sequence[str],
     error: str | None,
 ) -> None:
-    """Record the end of a claimed run: ``"sent"`` (with its time) or ``"failed"`` (with the error)."""
+    """Record the end of a claimed run: ``"sent"`` (with its time) or ``"failed"`` (with the error,
+    scrubbed of secrets: an SMTP reply quoted in it may echo the password)."""
     with writing(store.engine, f"record the outcome of digest {name!r}") as connection:
         connection.execute(
             update(r)
@@ -103,7 +105,7 @@ def finish_run(
                 status=status,
                 message_id=message_id,
                 recipients=list(recipients),
-                error=error,
+                error=scrub(error) if error is not None else None,
                 sent_at=now if status == "sent" else None,
             )
         )

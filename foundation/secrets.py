@@ -10,7 +10,7 @@ secrets out of a text before it is logged, printed or stored: it replaces every
 remembered value (also URL-, JSON- and base64-encoded, as a server's reply may
 echo it), the password of any ``scheme://user:password@`` URL, the values of
 secret-looking query parameters (``?password=``, ``?token=``, ``&sig=``) and the
-path of Slack and Discord webhook URLs. The storage layer scrubs every error
+path of Slack and Discord webhook URLs and ``Bearer``/``Basic`` credentials. The storage layer scrubs every error
 text it records and the CLI scrubs every line it logs or prints, so a secret a
 server echoes back in an error body never reaches a user or the store.
 
@@ -63,6 +63,7 @@ _WEBHOOK = re.compile(
     r"[^\s'\"<>)]+",
     re.IGNORECASE,
 )
+_BEARER = re.compile(r"\b((?:Bearer|Basic|Token)\s+)[A-Za-z0-9._~+/=-]{8,}")
 _BASE64_TOKEN = re.compile(r"[A-Za-z0-9+/_-]{8,}={0,2}")
 
 
@@ -138,6 +139,7 @@ def scrub(text: str) -> str:
         text = pattern.sub(REDACTED, _BASE64_TOKEN.sub(_scrub_encoded, text))
     text = _USERINFO.sub(rf"\1{REDACTED}@", text)
     text = _QUERY_SECRET.sub(rf"\1{REDACTED}", text)
+    text = _BEARER.sub(rf"\1{REDACTED}", text)
     return _WEBHOOK.sub(rf"\1{REDACTED}", text)
 
 

@@ -8,7 +8,6 @@ way ``cxpulse collect`` builds it, so a bad option of any source is reported too
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -23,17 +22,12 @@ def check_configuration(
 ) -> ConfigCheck:
     """All problems of the config file ``path`` (None: ``$CXPULSE_CONFIG`` or ./config.toml)."""
     check = check_config(path, env=env, database_url=database_url)
-    problems = list(check.problems)
-    if check.loaded is not None:
-        for index in range(len(check.loaded.settings.sources)):
-            problems += source_problems(check.loaded, index, env)
-    return ConfigCheck(check.path, check.loaded, sorted(problems, key=_line))
-
-
-def _line(problem: str) -> int:
-    """Problems in file order (a problem without a line, like unreadable TOML, first)."""
-    found = _LINE.search(problem)
-    return int(found.group(1)) if found else 0
-
-
-_LINE = re.compile(r"^\S.*? line (\d+)[,:]")
+    if check.loaded is None:
+        return check
+    return check.adding(
+        [
+            problem
+            for index in range(len(check.loaded.settings.sources))
+            for problem in source_problems(check.loaded, index, env)
+        ]
+    )

@@ -30,7 +30,9 @@ class AppContext:
     out: Console = field(
         default_factory=lambda: _console(file=ScrubbedStream.stdout(), soft_wrap=True, highlight=False)
     )
-    err: Console = field(default_factory=lambda: _console(file=ScrubbedStream.stderr(), soft_wrap=True, highlight=False))
+    err: Console = field(
+        default_factory=lambda: _console(file=ScrubbedStream.stderr(), soft_wrap=True, highlight=False)
+    )
     _config: LoadedConfig | None = None
     _store: Store | None = None
 

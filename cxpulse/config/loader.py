@@ -118,6 +118,15 @@ class ConfigCheck:
     loaded: LoadedConfig | None
     problems: list[str]
 
+    def adding(self, problems: Sequence[str]) -> ConfigCheck:
+        """This check with more ``problems``, all in file order (those without a line first)."""
+        return ConfigCheck(self.path, self.loaded, sorted([*self.problems, *problems], key=_line_number))
+
+
+def _line_number(problem: str) -> int:
+    found = re.match(r"^\S.*? line (\d+)[,:]", problem)
+    return int(found.group(1)) if found else 0
+
 
 def check_config(
     path: Path | str | None = None, *, env: Mapping[str, str] | None = None, database_url: str | None = None
@@ -138,13 +147,13 @@ def check_config(
         return ConfigCheck(config_path, None, [str(_not_found(config_path))])
     loaded, problems = _read(config_path, env, keep_going=True)
     if loaded is None:
-        return ConfigCheck(config_path, None, problems)
+        return ConfigCheck(config_path, None, []).adding(problems)
     overridden = bool(database_url or env.get(DATABASE_URL_ENV))
     problems += _unset_references(loaded, env, skip=_DATABASE_URL if overridden else None)
     try:
         url = _database_url(loaded, env, database_url)
     except SecretMissing:
-        return ConfigCheck(config_path, loaded, problems)  # reported just above
+        return ConfigCheck(config_path, loaded, []).adding(problems)  # reported just above
     try:
         normalize_url(url)
     except CxPulseError as exc:
@@ -154,7 +163,9 @@ def check_config(
             else _where(config_path, loaded.locator.line_of(_DATABASE_URL), _DATABASE_URL)
         )
         problems.append(where + str(exc))
-    return ConfigCheck(config_path, LoadedConfig(loaded.settings, loaded.path, True, loaded.locator, url), problems)
+    return ConfigCheck(config_path, LoadedConfig(loaded.settings, loaded.path, True, loaded.locator, url), []).adding(
+        problems
+    )
 
 
 def _config_path(path: Path | str | None, env: Mapping[str, str]) -> Path:

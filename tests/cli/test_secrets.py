@@ -205,7 +205,7 @@ def store_text(path: Path) -> str:
     """Every value of every table, as text."""
     with sqlite3.connect(path) as connection:
         tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        rows = [repr(row) for table in tables for row in connection.execute(f'SELECT * FROM "{table}"')]  # noqa: S608
+        rows = [repr(row) for table in tables for row in connection.execute(f'SELECT * FROM "{table}"')]
     return "\n".join(rows)
 
 

@@ -99,13 +99,14 @@ def load_config(
             raise _not_found(config_path)
         loaded = LoadedConfig(Settings(), config_path, exists=False)
     else:
-        loaded, problems = _read(config_path, env)
-        if loaded is None or problems:
+        read, problems = _read(config_path, env)
+        if read is None or problems:
             first = problems[0]
             more = (
                 f" (and {len(problems) - 1} more problem(s): run `cxpulse config check`)" if len(problems) > 1 else ""
             )
             raise ConfigError(first + more)
+        loaded = read
     url = _database_url(loaded, env, database_url)
     return LoadedConfig(loaded.settings, loaded.path, loaded.exists, loaded.locator, url)
 
@@ -250,10 +251,10 @@ def _parse_toml(path: Path, text: str) -> dict[str, Any]:
             f"{where}: invalid TOML: {reason}; fix the syntax (strings need quotes, "
             'tables look like [database], lists like ["a", "b"])'
         ) from None
-    where = _too_deep(data)
-    if where is not None:
+    deep = _too_deep(data)
+    if deep is not None:
         raise ConfigError(
-            f"{path}, key '{format_path(where)}': tables or lists are nested more than {MAX_DEPTH} levels "
+            f"{path}, key '{format_path(deep)}': tables or lists are nested more than {MAX_DEPTH} levels "
             "deep; no setting needs that many, so look for brackets that do not belong"
         )
     return data

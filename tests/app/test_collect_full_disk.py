@@ -44,7 +44,9 @@ def full_soon(tmp_path: Path) -> Store:
 @pytest.fixture
 def tickets(tmp_path: Path) -> Path:
     path = tmp_path / "tickets.csv"
-    lines = [f"{i},acme parcel {i} never arrived and nobody answers my emails about order {i * 7919}" for i in range(ROWS)]
+    lines = [
+        f"{i},acme parcel {i} never arrived and nobody answers my emails about order {i * 7919}" for i in range(ROWS)
+    ]
     path.write_text("id,text\n" + "\n".join(lines) + "\n", encoding="utf-8")
     return path
 

@@ -30,7 +30,7 @@ from cxpulse.config.locate import KeyPath, LineLocator, format_path
 from cxpulse.config.schema import Settings, _PathError
 from foundation.errors import ConfigError, CxPulseError, SecretMissing
 from foundation.secrets import SECRET_NAME, SecretRef, remember_secret, remember_url_secrets
-from storage.engine import normalize_url
+from storage import normalize_url
 
 __all__ = ["DATABASE_URL_ENV", "ConfigCheck", "LoadedConfig", "check_config", "load_config", "settings_from_data"]
 

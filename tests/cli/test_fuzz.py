@@ -4,7 +4,7 @@ Hypothesis writes a config file (plausible tables with odd values, broken TOML,
 deep nesting, bytes that are not UTF-8), an import file (CSV or JSONL, odd
 columns and values) and a command line (search, import, config check, digest,
 alerts, sources, db with generated options), and runs ``cxpulse`` in-process on
-an initialized SQLite store. Whatever it generates, the exit code is 0, 1 or 2
+an initialized store, SQLite and PostgreSQL. Whatever it generates, the exit code is 0, 1 or 2
 and an error is said in one line: never a traceback, never the "unexpected
 error" line that marks a bug. Bounded (a fixed number of derandomized
 examples) so it runs in seconds in CI.
@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from testkit.stores import BACKENDS
 
-EXAMPLES = 250
+EXAMPLES = 200
 
 text = st.text(st.characters(min_codepoint=0, max_codepoint=0x2FFF, exclude_categories=("Cs",)), max_size=30)
 word = st.sampled_from(["northwind", "acme", "refund", "😡", "€", "@skyhop", "#tag", "ba*", '"x y"', "-spam", "(", ")"])
@@ -291,8 +292,13 @@ argv = st.tuples(
 ).map(lambda t: [*t[0], *t[1]])
 
 
-@pytest.fixture
-def initialized(cli: Any, tmp_path: Path) -> Path:
+@pytest.fixture(params=BACKENDS)
+def initialized(cli: Any, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An initialized store: SQLite next to the config, or the session's PostgreSQL database
+    (through CXPULSE_DATABASE_URL, so a generated [database] url does not replace it)."""
+    if request.param == "postgres":
+        store = request.getfixturevalue("postgres_store")
+        monkeypatch.setenv("CXPULSE_DATABASE_URL", store.engine.url.render_as_string(hide_password=False))
     assert cli("init").code == 0
     return tmp_path
 

@@ -57,7 +57,8 @@ SECRET_NAME = r"[\w.-]*(?:password|passwd|pwd|secret|token|api_?key|key|sig|sign
 """A parameter or key name that holds a secret (case-insensitive)."""
 
 _USERINFO = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/@:]*:)[^\s/@]+@")
-_QUERY_SECRET = re.compile(rf"([?&;]{SECRET_NAME}=)[^&;#\s'\"<>]+", re.IGNORECASE)
+_QUERY_SECRET = re.compile(rf"([?&;]{SECRET_NAME}=)(?!REDACTED\b|\*\*\*)[^&;#\s'\"<>]+", re.IGNORECASE)
+"""A secret-looking query parameter's value, unless it is already masked (``listener.http`` writes REDACTED)."""
 _WEBHOOK = re.compile(
     r"(https?://(?:hooks\.slack\.com/(?:services|workflows|triggers)|(?:\w+\.)?discord(?:app)?\.com/api/webhooks)/)"
     r"[^\s'\"<>)]+",

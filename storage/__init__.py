@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from storage.classifications import ClassificationSaveResult, ClassificationSummary, MentionText
 from storage.connections import UPGRADE_HINT
-from storage.engine import display_url
+from storage.engine import display_url, normalize_url
 from storage.results import (
     SNIPPET_END,
     SNIPPET_START,
@@ -46,4 +46,5 @@ __all__ = [
     "Store",
     "StoreSummary",
     "display_url",
+    "normalize_url",
 ]

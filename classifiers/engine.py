@@ -139,7 +139,7 @@ class Classifier:
             for start in starts:
                 piece = ids[start : start + content]
                 ids_out.append([cls_id, *piece, sep_id])
-                offsets_out.append([(0, 0), *[tuple(o) for o in offsets[start : start + content]], (0, 0)])
+                offsets_out.append([(0, 0), *offsets[start : start + content], (0, 0)])
                 owners.append(index)
         return ids_out, offsets_out, owners
 
@@ -249,8 +249,9 @@ class Classifier:
                 continue
             probabilities = torch.sigmoid(self.network.topics.logits(vectors, self.prototypes(taxonomy)))
             # A long text is about a topic when any of its windows is: the highest window per topic.
-            best = torch.stack([chunk.max(0).values for chunk in torch.split(probabilities, sizes)])
-            result[taxonomy] = best.tolist()
+            if len(vectors) != len(analyses):  # some text was read in several windows
+                probabilities = torch.stack([chunk.max(0).values for chunk in torch.split(probabilities, sizes)])
+            result[taxonomy] = probabilities.tolist()
         return result
 
     def _decide(self, analysis: dict[str, Any], taxonomy: Taxonomy, topic_row: list[float]) -> Classification:

@@ -16,4 +16,9 @@ def parse_duration(value: str) -> timedelta:
     match = _DURATION.match(value)
     if match is None or int(match.group(1)) == 0:
         raise ValueError(f"{value!r} is not a duration; write it like 30s, 15m, 2h or 1d")
-    return timedelta(seconds=int(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+    try:
+        return timedelta(seconds=int(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+    except OverflowError:
+        raise ValueError(
+            f"{value!r} is longer than any duration cxpulse can use; write one like 30s, 15m, 2h or 1d"
+        ) from None

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from storage.classifications import ClassificationSaveResult, ClassificationSummary, MentionText
 from storage.connections import UPGRADE_HINT
-from storage.engine import display_url
+from storage.engine import display_url, normalize_url
 from storage.models import PRIORITIES, ROLES, TRIAGE_STATUSES
 from storage.results import (
     SNIPPET_END,
@@ -52,4 +52,5 @@ __all__ = [
     "Store",
     "StoreSummary",
     "display_url",
+    "normalize_url",
 ]

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, false, insert, select
 
+from foundation.secrets import scrub
 from storage.connections import reading, writing
 from storage.models import AlertEventModel, ClassificationModel, MentionBrandModel, MentionModel
 from storage.store import Store
@@ -144,7 +145,7 @@ def record_alert(store: Store, record: AlertRecord) -> None:
         "mentions": record.mentions,
         "status": record.status,
         "channels": list(record.channels),
-        "error": record.error,
+        "error": scrub(record.error) if record.error is not None else None,
     }
     with writing(store.engine, "record an alert") as connection:
         connection.execute(insert(a).values(**values))

@@ -39,6 +39,9 @@ def database_errors(engine: Engine, action: str) -> Iterator[None]:
             raise StorageError(
                 f"cannot {action}: the results store at {where} is not initialized or is out of date; {UPGRADE_HINT}"
             ) from exc
+        disk = _disk_problem(str(exc.orig))
+        if disk:
+            raise StorageError(f"cannot {action}: the results store at {where} {disk}") from exc
         raise StorageError(
             f"cannot {action}: the results store at {where} answered: {_detail(exc)}; "
             f"check the store URL ({URL_SETTINGS}), that the server runs and that the database exists"
@@ -71,6 +74,18 @@ def _schema_missing(message: str) -> bool:
     if "no such table" in text or "no such column" in text:  # SQLite
         return True
     return "does not exist" in text and ("relation" in text or "column" in text)  # PostgreSQL
+
+
+def _disk_problem(message: str) -> str | None:
+    """What to do when the disk, not the database, is the problem (SQLite and PostgreSQL wording)."""
+    text = message.lower()
+    if "disk is full" in text or "no space left" in text or "could not extend file" in text:
+        return "cannot grow: its disk is full; free space there (or move the store) and run the command again"
+    if "readonly database" in text or "read-only" in text or "read only" in text:
+        return "is read-only; make the file and its folder writable (or use a writable copy) and run the command again"
+    if "disk i/o error" in text:
+        return "hit a disk I/O error; check the disk (space, permissions, health) and run the command again"
+    return None
 
 
 def _detail(exc: SQLAlchemyError) -> str:

@@ -40,6 +40,7 @@ from sqlalchemy import ColumnElement, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from foundation.periods import Period
+from foundation.secrets import scrub
 from storage import Store
 from storage.connections import reading, writing
 from storage.models import DigestRunModel
@@ -261,7 +262,7 @@ def finish_run(
         "status": status,
         "message_id": message_id,
         "recipients": list(recipients),
-        "error": error,
+        "error": scrub(error) if error is not None else None,  # an SMTP reply quoted in it may echo the password
         "sent_at": now if status == "sent" else None,
     }
     if may_have_arrived:

@@ -23,6 +23,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
 
 from foundation.errors import StorageError
+from foundation.secrets import scrub
 
 __all__ = ["SUPPORTED_BACKENDS", "WRITE_OPTION", "display_url", "make_engine", "normalize_url"]
 
@@ -65,12 +66,13 @@ def display_url(url: str | URL) -> str:
     """``url`` with any password masked, for messages, logs and ``cxpulse config check``.
 
     A string is shown as written (no driver chosen); one that cannot be parsed
-    still has its password masked.
+    still has its password masked. A password in the query string
+    (``?password=``) and any other secret-looking parameter is masked too.
     """
     if isinstance(url, URL):
-        return url.render_as_string(hide_password=True)
+        return scrub(url.render_as_string(hide_password=True))
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        return scrub(make_url(url).render_as_string(hide_password=True))
     except (ArgumentError, ValueError):
         return _hide_password(url)
 
@@ -101,7 +103,7 @@ SQLITE_CACHE_KIB = 32 * 1024  # per connection
 
 def _hide_password(url: str) -> str:
     """``scheme://user:secret@host`` -> ``scheme://user:***@host``, even in a malformed URL."""
-    return re.sub(r"(/[^:/@\s]*:)[^@/\s]*@", r"\1***@", url)
+    return scrub(re.sub(r"(/[^:/@\s]*:)[^@/\s]*@", r"\1***@", url))
 
 
 def _configure_sqlite(engine: Engine) -> None:

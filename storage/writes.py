@@ -47,6 +47,7 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from foundation.errors import StorageError
 from foundation.mentions import Cursor, StoredMention
+from foundation.secrets import scrub
 from storage.models import MentionBrandModel, MentionModel, SourceCursorModel
 from storage.results import SaveResult
 from storage.search.facets import brand_token, facets_text, with_brand
@@ -355,13 +356,17 @@ def upsert_cursor(
     collected: int = 0,
     error: str | None = None,
 ) -> None:
-    """Record a success (``cursor`` given: value, success time, count) or an ``error``."""
+    """Record a success (``cursor`` given: value, success time, count) or an ``error``.
+
+    The error text is scrubbed of secrets first (:func:`foundation.secrets.scrub`):
+    a server's reply quoted in it may echo a password.
+    """
     c = SourceCursorModel
     values: dict[str, Any] = {"source": source, "brand": brand, "updated_at": now}
     if cursor is not None:
         values |= {"value": cursor.value, "last_success_at": now, "mentions_collected": collected}
     if error is not None:
-        values |= {"last_error_at": now, "last_error": error, "mentions_collected": 0}
+        values |= {"last_error_at": now, "last_error": scrub(error), "mentions_collected": 0}
     stmt = _insert(connection, c).values(**values)
     changes: dict[str, Any] = {key: stmt.excluded[key] for key in values if key not in ("source", "brand")}
     changes["mentions_collected"] = c.mentions_collected + stmt.excluded.mentions_collected

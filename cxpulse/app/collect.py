@@ -92,37 +92,64 @@ def collect_source(
 
     ``should_stop`` is asked after each stored batch; when it returns True the
     run ends there (the cursor of that batch is stored, so the next run resumes).
+    An error after some batches were stored (a full disk, a source failing on a
+    later page) says how many mentions those batches stored: they are kept.
     """
-    preparer = MentionPreparer(brand, apply_query=source.matches_query, settings=settings or PipelineConfig())
     result = RunResult(source.name, brand.name)
-    started = time.perf_counter()
-    checks_ids = bool(getattr(source, "checks_reused_ids", False))
-    previous = store.load_cursor(source.name, brand.name)
-    held: Cursor | None = None  # once a row is refused here, the cursor stays before it
-    for batch in source.fetch(brand, previous):
-        prepared = _prepare_batch(batch, preparer, clock(), result)
-        rejected = list(batch.rejected)
-        if checks_ids:
-            prepared, reused = _refuse_reused_ids(store, source.name, batch, prepared)
-            result.reused_ids += len(reused)
-            rejected.extend(reused)
-            if reused and held is None:
-                held = previous
-        saved = store.save_batch(prepared, source=source.name, brand=brand.name, cursor=held or batch.cursor)
-        previous = batch.cursor
-        result.stored += saved.inserted
-        result.already_stored += saved.already_stored
-        result.duplicates_linked += saved.duplicates_linked
-        for line in rejected:
-            logger.warning("%s: %s", source.name, line)
-        result.rejected.extend(rejected)
-        if on_batch is not None:
-            on_batch(BatchProgress(source.name, brand.name, result.fetched, result.stored))
-        if should_stop is not None and should_stop():
-            logger.info("stopping %s for %s after a stored batch, as asked", source.name, brand.name)
-            break
-    result.seconds = time.perf_counter() - started
+    _collect_into(result, source, brand, store, settings, clock, on_batch, should_stop)
     return result
+
+
+def _collect_into(
+    result: RunResult,
+    source: Source,
+    brand: BrandQuery,
+    store: Store,
+    settings: PipelineConfig | None,
+    clock: Clock,
+    on_batch: ProgressCallback | None,
+    should_stop: Callable[[], bool] | None,
+) -> None:
+    """:func:`collect_source`, counting into ``result`` so a caller still has the counts after an error."""
+    preparer = MentionPreparer(brand, apply_query=source.matches_query, settings=settings or PipelineConfig())
+    started = time.perf_counter()
+    batches = 0
+    checks_ids = bool(getattr(source, "checks_reused_ids", False))
+    try:
+        previous = store.load_cursor(source.name, brand.name)
+        held: Cursor | None = None  # once a row is refused here, the cursor stays before it
+        for batch in source.fetch(brand, previous):
+            prepared = _prepare_batch(batch, preparer, clock(), result)
+            rejected = list(batch.rejected)
+            if checks_ids:
+                prepared, reused = _refuse_reused_ids(store, source.name, batch, prepared)
+                result.reused_ids += len(reused)
+                rejected.extend(reused)
+                if reused and held is None:
+                    held = previous
+            saved = store.save_batch(prepared, source=source.name, brand=brand.name, cursor=held or batch.cursor)
+            batches += 1
+            previous = batch.cursor
+            result.stored += saved.inserted
+            result.already_stored += saved.already_stored
+            result.duplicates_linked += saved.duplicates_linked
+            for line in rejected:
+                logger.warning("%s: %s", source.name, line)
+            result.rejected.extend(rejected)
+            if on_batch is not None:
+                on_batch(BatchProgress(source.name, brand.name, result.fetched, result.stored))
+            if should_stop is not None and should_stop():
+                logger.info("stopping %s for %s after a stored batch, as asked", source.name, brand.name)
+                break
+    except CxPulseError as exc:
+        if batches:  # the same error, with what was committed before it
+            exc.args = (
+                f"{exc} (before that, {batches} batch(es) were stored: {result.stored} new mention(s), "
+                f"{result.already_stored} already stored; they are kept and the next run resumes after them)",
+            )
+        raise
+    finally:
+        result.seconds = time.perf_counter() - started
 
 
 def _refuse_reused_ids(
@@ -223,7 +250,7 @@ def collect_named(
     try:
         source = build_source(config, index, env)
     except CxPulseError as exc:
-        return _failed(store, source_name, brand.name, str(exc))
+        return _failed(store, RunResult(source_name, brand.name), str(exc))
     return collect_one(source, brand, store, settings=settings.pipeline, clock=clock, should_stop=should_stop)
 
 
@@ -240,18 +267,17 @@ def collect_one(
     """:func:`collect_source`, but a failure is logged, recorded in the store for
     ``cxpulse sources status`` and returned in the result instead of raised: one
     failing source or brand never stops the others."""
+    result = RunResult(source.name, brand.name)
     try:
-        result = collect_source(
-            source, brand, store, settings=settings, clock=clock, on_batch=on_batch, should_stop=should_stop
-        )
+        _collect_into(result, source, brand, store, settings, clock, on_batch, should_stop)
     except RateLimited as exc:
         reset = f" until {exc.reset_at.isoformat()}" if exc.reset_at else ""
-        return _failed(store, source.name, brand.name, f"rate limited{reset}: {exc}", retry_at=exc.reset_at)
+        return _failed(store, result, f"rate limited{reset}: {exc}", retry_at=exc.reset_at)
     except CxPulseError as exc:
-        return _failed(store, source.name, brand.name, str(exc))
+        return _failed(store, result, str(exc))
     except Exception as exc:  # one broken source must not stop the others
-        logger.exception("source %s failed for brand %s with an unexpected error", source.name, brand.name)
-        return _failed(store, source.name, brand.name, f"unexpected {type(exc).__name__}: {exc}")
+        logger.debug("the traceback of the unexpected error of %s:", source.name, exc_info=True)
+        return _failed(store, result, f"unexpected {type(exc).__name__}: {exc} (a bug: please report it)")
     logger.info(
         "collected %s for %s: %d fetched, %d stored, %d already stored, %d duplicates linked, "
         "%d dropped, %d rejected in %.1fs",
@@ -268,14 +294,17 @@ def collect_one(
     return result
 
 
-def _failed(store: Store, source: str, brand: str, message: str, *, retry_at: datetime | None = None) -> RunResult:
-    logger.error("source %s failed for brand %s: %s", source, brand, message)
+def _failed(store: Store, result: RunResult, message: str, *, retry_at: datetime | None = None) -> RunResult:
+    """``result`` (what was stored before the failure) marked failed, the failure logged and recorded."""
+    logger.error("source %s failed for brand %s: %s", result.source, result.brand, message)
     try:
-        store.record_source_error(source, brand, message)
-    except CxPulseError:
-        logger.exception("could not record the failure of %s in the store", source)
-    return RunResult(source, brand, error=message, retry_at=retry_at)
+        store.record_source_error(result.source, result.brand, message)
+    except CxPulseError as exc:  # the store that just failed may fail again (a full disk): say so, once
+        logger.error("the failure of %s was not recorded for `cxpulse sources status` either: %s", result.source, exc)
+    result.error = message
+    result.retry_at = retry_at
+    return result
 
 
 def _fail_all(store: Store, source: str, brands: list[BrandQuery], exc: CxPulseError) -> list[RunResult]:
-    return [_failed(store, source, brand.name, str(exc)) for brand in brands]
+    return [_failed(store, RunResult(source, brand.name), str(exc)) for brand in brands]

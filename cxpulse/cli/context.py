@@ -1,6 +1,8 @@
 """What every command shares: the loaded config, the store, the consoles.
 
-Data goes to stdout; logs, progress bars and errors go to stderr.
+Data goes to stdout; logs, progress bars and errors go to stderr. Both consoles
+write through :class:`~cxpulse.cli.logs.ScrubbedStream`, so no secret the
+config resolved is ever printed.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import click
 from rich.console import Console
 
 from cxpulse.app.demo import demo_fallback
+from cxpulse.cli.logs import ScrubbedStream
 from cxpulse.config import LoadedConfig, load_config
 from foundation.errors import StorageError
 from storage import UPGRADE_HINT, Store
@@ -25,8 +28,12 @@ __all__ = ["AppContext", "pass_app"]
 class AppContext:
     config_path: Path | None
     database_url: str | None
-    out: Console = field(default_factory=lambda: _console(soft_wrap=True, highlight=False))
-    err: Console = field(default_factory=lambda: _console(stderr=True, highlight=False))
+    out: Console = field(
+        default_factory=lambda: _console(file=ScrubbedStream.stdout(), soft_wrap=True, highlight=False)
+    )
+    err: Console = field(
+        default_factory=lambda: _console(file=ScrubbedStream.stderr(), soft_wrap=True, highlight=False)
+    )
     _config: LoadedConfig | None = None
     _store: Store | None = None
 

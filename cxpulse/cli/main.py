@@ -3,6 +3,10 @@
 Exit codes: 0 success; 1 a user error (bad config, bad input, a source that
 failed, an unreachable database), explained in one line on stderr; 2 a usage
 error (unknown option, missing argument); 130 interrupted with Ctrl-C.
+
+No traceback reaches a user: an unexpected exception (a bug) is one line too,
+exit code 1, with the traceback logged only under -vv. Everything printed is
+scrubbed of secrets (:mod:`foundation.secrets`).
 """
 
 from __future__ import annotations
@@ -16,8 +20,9 @@ import click
 
 from cxpulse.cli.commands import register_commands
 from cxpulse.cli.context import AppContext
-from cxpulse.cli.logs import configure_logging
+from cxpulse.cli.logs import ScrubbedStream, configure_logging
 from foundation.errors import CxPulseError
+from foundation.secrets import scrub
 
 __all__ = ["cli", "main", "run"]
 
@@ -77,20 +82,32 @@ def run(argv: Sequence[str] | None = None) -> int:
         click.echo("interrupted", err=True)
         return 130
     except click.ClickException as exc:
-        exc.show()
+        exc.show(file=ScrubbedStream.stderr())  # type: ignore[arg-type]
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except CxPulseError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(scrub(f"error: {_one_line(str(exc))}"), err=True)
         return 1
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         return 130
-    except Exception:
-        logging.getLogger("cxpulse").exception("unexpected error; please report it with the lines above")
+    except Exception as exc:
+        # A bug, not a user error: one line, the traceback only with -vv (scrubbed like every log line).
+        logging.getLogger("cxpulse").debug("the traceback of the unexpected error:", exc_info=True)
+        click.echo(
+            scrub(
+                f"error: unexpected {type(exc).__name__}: {_one_line(str(exc))}; this is a bug in cxpulse: please "
+                "report it with this command run again with -vv (SECURITY.md, 'Reporting a problem')"
+            ),
+            err=True,
+        )
         return 1
     return code if isinstance(code, int) else 0
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
 
 
 def main() -> None:

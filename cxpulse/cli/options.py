@@ -19,22 +19,26 @@ def parse_when(value: str | None, *, now: datetime | None = None, end_of_day: bo
     if value is None:
         return None
     now = now or utc_now()
-    relative = _RELATIVE.match(value.strip())
-    if relative:
-        amount, unit = int(relative.group(1)), relative.group(2)
-        delta = {"h": timedelta(hours=amount), "d": timedelta(days=amount), "w": timedelta(weeks=amount)}[unit]
-        return now - delta
     try:
+        relative = _RELATIVE.match(value.strip())
+        if relative:
+            amount, unit = int(relative.group(1)), relative.group(2)
+            delta = {"h": timedelta(hours=amount), "d": timedelta(days=amount), "w": timedelta(weeks=amount)}[unit]
+            return now - delta
         parsed = datetime.fromisoformat(value.strip())
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        if end_of_day and len(value.strip()) == 10:
+            parsed += timedelta(days=1)
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise click.BadParameter(
+            f"{value!r} is outside the dates cxpulse can handle (years 1 to 9999); give a nearer date or a shorter span"
+        ) from None
     except ValueError:
         raise click.BadParameter(
             f"{value!r} is not a date; use 2026-11-01, 2026-11-01T08:00 or a relative 12h, 7d, 2w"
         ) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    if end_of_day and len(value.strip()) == 10:
-        parsed += timedelta(days=1)
-    return parsed.astimezone(UTC)
 
 
 def parse_mapping(values: tuple[str, ...]) -> dict[str, str]:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 
-from cxpulse.config.smtp import is_email_address
+from cxpulse.config.smtp import is_email_address, one_line
 from foundation.settings import SettingsModel
 
 __all__ = ["DEFAULT_SCHEDULES", "DigestConfig", "PeriodKind"]
@@ -107,6 +107,7 @@ class DigestConfig(SettingsModel):
     def _subject_fields(cls, value: str | None) -> str | None:
         if value is None:
             return None
+        one_line(value, "subject")
         unknown = set(re.findall(r"\{(\w*)\}", value)) - _SUBJECT_FIELDS
         if unknown:
             raise ValueError(

@@ -16,7 +16,7 @@ from pydantic import Field, field_validator, model_validator
 from classifiers.settings import ClassifiersConfig, TopicConfig
 from cxpulse.config.digests import DigestConfig
 from cxpulse.config.service import AlertsConfig, ServiceConfig
-from cxpulse.config.smtp import SmtpConfig
+from cxpulse.config.smtp import SmtpConfig, one_line
 from cxpulse.config.workspace import WorkspaceConfig
 from foundation.durations import parse_duration
 from foundation.errors import ConfigError, QueryError
@@ -78,6 +78,11 @@ class BrandConfig(SettingsModel):
         default=None,
         description="This brand's own topic taxonomy ([[brands.topics]]); default: the top-level [[topics]].",
     )
+
+    @field_validator("name")
+    @classmethod
+    def _name_on_one_line(cls, value: str) -> str:
+        return one_line(value, "brand name")  # it goes into digest and alert subjects
 
     @field_validator("query")
     @classmethod

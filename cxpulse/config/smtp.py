@@ -15,10 +15,26 @@ from pydantic import Field, field_validator, model_validator
 from foundation.secrets import SecretRef
 from foundation.settings import SettingsModel
 
-__all__ = ["DEFAULT_PORTS", "SmtpConfig", "is_email_address"]
+__all__ = ["DEFAULT_PORTS", "SmtpConfig", "is_email_address", "one_line"]
 
 DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 """The usual port of each ``security`` mode, used when ``port`` is not given."""
+
+
+def one_line(value: str, what: str) -> str:
+    """``value`` unless it holds a line break or another control character.
+
+    Mail headers (From, Subject) are built from these settings: a CR or LF would
+    end the header and start another, which the mail library refuses at every
+    send, so it is refused once, when the config is read.
+    """
+    bad = next((c for c in value if ord(c) < 32 or ord(c) == 127), None)
+    if bad is not None:
+        raise ValueError(
+            f"{what} {value!r} contains a control character ({bad!r}); it goes into a mail header, "
+            "so write it on one line without line breaks or tabs"
+        )
+    return value
 
 
 def is_email_address(value: str) -> bool:
@@ -63,6 +79,7 @@ class SmtpConfig(SettingsModel):
     @field_validator("sender")
     @classmethod
     def _sender_is_an_address(cls, value: str) -> str:
+        one_line(value, "sender")
         _, address = parseaddr(value)
         if not is_email_address(address):
             raise ValueError(f'{value!r} is not an email address; write it like "CX Pulse <cxpulse@example.com>"')

@@ -41,8 +41,8 @@ def _run(job_id: str, work: Callable[[ServiceRuntime], str]) -> JobOutcome:
     except CxPulseError as exc:
         summary, ok = str(exc), False
     except Exception as exc:  # a job must never take the scheduler down
-        logger.exception("job %s failed with an unexpected error", job_id)
-        summary, ok = f"unexpected {type(exc).__name__}: {exc}", False
+        logger.debug("the traceback of job %s's unexpected error:", job_id, exc_info=True)  # shown with -vv
+        summary, ok = f"unexpected {type(exc).__name__}: {exc} (a bug in cxpulse: please report it)", False
     outcome = JobOutcome(job_id, ok, summary, time.perf_counter() - started, not_before)
     if ok:
         logger.info("job %s: %s (%.1fs)", job_id, summary, outcome.seconds)

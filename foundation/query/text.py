@@ -19,6 +19,7 @@ import unicodedata
 from functools import lru_cache
 
 __all__ = [
+    "UNSPACED_RANGES",
     "WORD_PATTERN",
     "extract_handles",
     "extract_hashtags",
@@ -93,8 +94,7 @@ def _extra_fold(t: str) -> str:
     return t.translate(_EXTRA_FOLD) if _EXTRA_FOLD_RE.search(t) else t
 
 
-_UNSPACED_RE = re.compile(
-    "["
+UNSPACED_RANGES = (
     "\u0e00-\u0eff"  # Thai, Lao
     "\u0f00-\u0fff"  # Tibetan
     "\u1000-\u109f"  # Myanmar
@@ -104,8 +104,10 @@ _UNSPACED_RE = re.compile(
     "\u3040-\u30ff\u31f0-\u31ff"  # Hiragana, Katakana
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK ideographs
     "\U00020000-\U0003134f"  # CJK extensions
-    "]"
 )
+"""Character ranges of the scripts written without spaces between words (a regex class body)."""
+
+_UNSPACED_RE = re.compile("[" + UNSPACED_RANGES + "]")
 
 
 def fold(s: str) -> str:

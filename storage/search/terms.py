@@ -44,6 +44,7 @@ from functools import lru_cache
 import regex
 
 from foundation.query.match import MatchDocument
+from foundation.query.text import UNSPACED_RANGES
 
 __all__ = [
     "CHAR",
@@ -80,19 +81,7 @@ MAX_INDEX_CHARS = 600_000
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxy"
 _PLAIN = frozenset(_DIGITS)
 _PLAIN_RE = re.compile("[a-y0-9]*")
-_INDEXED_RUN = regex.compile(
-    r"[\p{S}"
-    "\u0e00-\u0eff"  # Thai, Lao
-    "\u0f00-\u0fff"  # Tibetan
-    "\u1000-\u109f"  # Myanmar
-    "\u1780-\u17ff"  # Khmer
-    "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"  # Hangul
-    "\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3038-\u303b"  # CJK radicals, marks
-    "\u3040-\u30ff\u31f0-\u31ff"  # Hiragana, Katakana
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK ideographs
-    "\U00020000-\U0003134f"  # CJK extensions
-    "]+"
-)
+_INDEXED_RUN = regex.compile(r"[\p{S}" + UNSPACED_RANGES + "]+")
 """Runs of the characters indexed one by one: symbols and emoji (Unicode category S) and
 the scripts :func:`foundation.query.text.is_unspaced` names, where a term matches anywhere."""
 

@@ -52,7 +52,11 @@ def _status(store: Store, source: str) -> tuple[str | None, Cursor]:
 
 def test_a_rate_limit_is_recorded_with_its_reset_and_keeps_the_stored_batch(store: Store) -> None:
     result = collect_one(ScriptedSource("scripted", _Options(fail_with="rate")), BRAND, store)
-    assert result.error == f"rate limited until {RESET.isoformat()}: 429 Too Many Requests"
+    assert result.error == (
+        f"rate limited until {RESET.isoformat()}: 429 Too Many Requests (before that, 1 batch(es) were stored: "
+        "1 new mention(s), 0 already stored; they are kept and the next run resumes after them)"
+    )
+    assert result.stored == 1  # the result counts what was committed before the failure
     assert result.retry_at == RESET
     assert not result.ok
     error, cursor = _status(store, "scripted")
@@ -63,9 +67,9 @@ def test_a_rate_limit_is_recorded_with_its_reset_and_keeps_the_stored_batch(stor
 
 def test_an_unexpected_error_is_reported_as_such_and_not_raised(store: Store) -> None:
     result = collect_one(ScriptedSource("scripted", _Options(fail_with="bug")), BRAND, store)
-    assert result.error == "unexpected RuntimeError: boom"
-    assert result.retry_at is None
-    assert _status(store, "scripted")[0] == "unexpected RuntimeError: boom"
+    assert result.error == "unexpected RuntimeError: boom (a bug: please report it)"
+    assert result.retry_at is None and result.stored == 1
+    assert _status(store, "scripted")[0] == result.error
 
 
 def test_a_source_that_works_reports_its_counts(store: Store) -> None:

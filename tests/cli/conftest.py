@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,7 @@ Cli = Callable[..., Outcome]
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Cli:
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Cli]:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("CXPULSE_CONFIG", raising=False)
     monkeypatch.delenv("CXPULSE_DATABASE_URL", raising=False)
@@ -34,4 +35,14 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp
         captured = capsys.readouterr()
         return Outcome(code, captured.out, captured.err)
 
-    return invoke
+    # The CLI configures logging as a program does (handlers, levels, -vv's DEBUG everywhere):
+    # put it back, so later tests in this process see the logging they expect.
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    named = {name: logging.getLogger(name).level for name in logging.root.manager.loggerDict}
+    yield invoke
+    root.handlers[:], root.level = handlers, level
+    for name, old in named.items():
+        logging.getLogger(name).setLevel(old)
+    for name in set(logging.root.manager.loggerDict) - set(named):
+        logging.getLogger(name).setLevel(logging.NOTSET)

@@ -8,11 +8,11 @@ from typing import Any
 
 import click
 
-from cxpulse.app.sources import build_source
+from cxpulse.app.config_check import check_configuration
 from cxpulse.cli.context import AppContext, pass_app
 from cxpulse.cli.output import print_json
 from cxpulse.config import LoadedConfig
-from foundation.errors import ConfigError, CxPulseError
+from foundation.errors import ConfigError
 from storage import display_url
 
 __all__ = ["config", "effective_config"]
@@ -31,30 +31,26 @@ def config() -> None:
 def check(app: AppContext, as_json: bool) -> None:
     """Validate config.toml and print the effective settings, secrets masked.
 
-    Checks every key, every brand query, every source's options and that every
-    { env = "NAME" } secret is set. Exit code 1 with one line per problem if
-    anything is wrong.
+    Checks every key, every brand query, every source's options, the database
+    URL and that every { env = "NAME" } secret is set (also those used only when
+    sending, like the SMTP password and the webhook), and reports every problem
+    at once: one line each, with file, line and key, then exit code 1.
     """
-    loaded = app.config()
-    problems: list[str] = []
-    for index in range(len(loaded.settings.sources)):
-        try:
-            build_source(loaded, index, os.environ)
-        except CxPulseError as exc:
-            problems.append(str(exc))
-    effective = effective_config(loaded)
+    result = check_configuration(app.config_path, os.environ, database_url=app.database_url)
+    loaded, problems = result.loaded, result.problems
+    effective = effective_config(loaded) if loaded is not None else None
     if as_json:
         print_json(
-            app.out, {"file": str(loaded.path), "valid": not problems, "problems": problems, "config": effective}
+            app.out, {"file": str(result.path), "valid": not problems, "problems": problems, "config": effective}
         )
-    else:
-        app.out.print(f"# effective configuration from {loaded.path}", markup=False)
+    elif effective is not None:
+        app.out.print(f"# effective configuration from {result.path}", markup=False)
         app.out.print(_to_toml(effective), markup=False, highlight=False)
     if problems:
-        for problem in problems[1:]:
-            app.err.print(f"error: {problem}", markup=False)
-        raise ConfigError(problems[0])
-    app.err.print(f"{loaded.path}: configuration is valid", markup=False)
+        for problem in problems:
+            app.err.print(f"error: {problem}", markup=False, highlight=False, soft_wrap=True)
+        raise ConfigError(f"{len(problems)} problem(s) in {result.path}; fix each line above and check again")
+    app.err.print(f"{result.path}: configuration is valid", markup=False)
 
 
 def effective_config(loaded: LoadedConfig) -> dict[str, Any]:

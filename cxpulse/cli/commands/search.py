@@ -14,6 +14,9 @@ from storage import HitClassification, SearchFilters
 
 __all__ = ["search"]
 
+MAX_OFFSET = 1_000_000_000
+"""The deepest page --offset may ask for: both stores take it, a larger one is refused with exit code 2."""
+
 
 @click.command()
 @click.argument("query", required=False, default="")
@@ -75,7 +78,7 @@ __all__ = ["search"]
     help="Only mentions at this stage of the customer journey; repeatable.",
 )
 @click.option("--limit", "-n", type=click.IntRange(1, 1000), default=20, show_default=True, help="How many results.")
-@click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many results (paging).")
+@click.option("--offset", type=click.IntRange(0, MAX_OFFSET), default=0, help="Skip this many results (paging).")
 @click.option("--json", "as_json", is_flag=True, help="Print results as a JSON array (full text, no highlighting).")
 @pass_app
 def search(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import or_, select
 
@@ -50,28 +49,6 @@ class RelatedMention:
     duplicate: bool = field(default=False)
 
 
-def _mention(row: Any, brands: tuple[str, ...]) -> MentionRow:
-    return MentionRow(
-        id=row.id,
-        source=row.source,
-        external_id=row.external_id,
-        brands=brands,
-        text=row.text,
-        created_at=row.created_at,
-        collected_at=row.collected_at,
-        content_hash=row.content_hash,
-        duplicate_of_id=row.duplicate_of_id,
-        url=row.url,
-        author_handle=row.author_handle,
-        author_name=row.author_name,
-        author_followers=row.author_followers,
-        language=row.language,
-        channel=row.channel,
-        rating=row.rating,
-        raw=None,
-    )
-
-
 def mention_by_id(store: Store, mention_id: int) -> MentionRow | None:
     """The stored mention with this id (``raw`` left out), or None."""
     stmt = select(m).where(m.id == mention_id)
@@ -79,7 +56,7 @@ def mention_by_id(store: Store, mention_id: int) -> MentionRow | None:
         row = connection.execute(stmt).one_or_none()
         if row is None:
             return None
-        return _mention(row, brands_of(connection, [row.id]).get(row.id, ()))
+        return MentionRow.from_row(row, brands_of(connection, [row.id]).get(row.id, ()), with_raw=False)
 
 
 def mention_labels(store: Store, mention_id: int, model_version: str | None) -> MentionLabels | None:

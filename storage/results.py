@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from foundation.mentions import Cursor, StoredMention
 
@@ -210,3 +211,26 @@ class MentionRow(StoredMention):
     id: int
     brands: tuple[str, ...]
     duplicate_of_id: int | None
+
+    @classmethod
+    def from_row(cls, row: Any, brands: tuple[str, ...], *, with_raw: bool = True) -> MentionRow:
+        """From a selected ``mentions`` row (``raw`` left out unless ``with_raw``)."""
+        return cls(
+            id=row.id,
+            source=row.source,
+            external_id=row.external_id,
+            brands=brands,
+            text=row.text,
+            created_at=row.created_at,
+            collected_at=row.collected_at,
+            content_hash=row.content_hash,
+            duplicate_of_id=row.duplicate_of_id,
+            url=row.url,
+            author_handle=row.author_handle,
+            author_name=row.author_name,
+            author_followers=row.author_followers,
+            language=row.language,
+            channel=row.channel,
+            rating=row.rating,
+            raw=row.raw if with_raw else None,
+        )

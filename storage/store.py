@@ -236,25 +236,7 @@ class Store:
             if row is None:
                 return None
             brands = brands_of(connection, [row.id]).get(row.id, ())
-        return MentionRow(
-            id=row.id,
-            source=row.source,
-            external_id=row.external_id,
-            brands=brands,
-            text=row.text,
-            created_at=row.created_at,
-            collected_at=row.collected_at,
-            content_hash=row.content_hash,
-            duplicate_of_id=row.duplicate_of_id,
-            url=row.url,
-            author_handle=row.author_handle,
-            author_name=row.author_name,
-            author_followers=row.author_followers,
-            language=row.language,
-            channel=row.channel,
-            rating=row.rating,
-            raw=row.raw,
-        )
+        return MentionRow.from_row(row, brands)
 
     def summary(self) -> StoreSummary:
         """Totals: mentions, duplicates, and counts by brand, source, language and channel."""

@@ -35,6 +35,10 @@ class MentionLabels:
     emotion_scores: Mapping[str, float]
     flagged: bool
     classified_at: datetime
+    about_brand: bool | None = None
+    """None for a model before 2.0 (no such head), as for ``switching`` and ``lifecycle``."""
+    switching: bool | None = None
+    lifecycle: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +86,9 @@ def mention_labels(store: Store, mention_id: int, model_version: str | None) -> 
         emotion_scores=dict(row.emotion_scores or {}),
         flagged=bool(row.flagged),
         classified_at=row.classified_at,
+        about_brand=row.about_brand,
+        switching=row.switching,
+        lifecycle=row.lifecycle,
     )
 
 

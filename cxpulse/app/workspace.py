@@ -42,6 +42,7 @@ COUNTED: tuple[str, ...] = (
     "emotion",
     "topic",
     "flagged",
+    "lifecycle",
     "status",
     "assignee",
     "priority",

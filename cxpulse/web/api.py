@@ -30,7 +30,7 @@ from cxpulse.web.problems import PROBLEM_RESPONSES
 from cxpulse.web.security import api_user
 from cxpulse.web.state import WorkspaceState, workspace_state
 from foundation.errors import InputError
-from foundation.labels import EMOTIONS, GAPS, SENTIMENTS
+from foundation.labels import EMOTIONS, GAPS, LIFECYCLE_STAGES, SENTIMENTS
 from storage import PRIORITIES, TRIAGE_STATUSES, SearchHit
 
 __all__ = ["router"]
@@ -63,6 +63,7 @@ router = APIRouter(
 Sentiment = Enum("Sentiment", {s: s for s in SENTIMENTS}, type=str)  # type: ignore[misc]
 Gap = Enum("Gap", {g: g for g in GAPS}, type=str)  # type: ignore[misc]
 Emotion = Enum("Emotion", {e: e for e in EMOTIONS}, type=str)  # type: ignore[misc]
+Lifecycle = Enum("Lifecycle", {e: e for e in LIFECYCLE_STAGES}, type=str)  # type: ignore[misc]
 Status = Enum("Status", {s: s for s in TRIAGE_STATUSES}, type=str)  # type: ignore[misc]
 Priority = Enum("Priority", {p: p for p in PRIORITIES}, type=str)  # type: ignore[misc]
 Order = Enum("Order", {o: o for o in workspace.ORDERS}, type=str)  # type: ignore[misc]
@@ -78,6 +79,9 @@ class Labels(BaseModel):
     expectation_gap: str
     emotion: str
     flagged: bool
+    about_brand: bool | None = Field(default=None, description="None for a model without the head (before 2.0).")
+    switching: bool | None = None
+    lifecycle: str | None = None
 
 
 class TriageState(BaseModel):
@@ -139,6 +143,9 @@ class LabelScores(BaseModel):
     emotion: str
     emotion_scores: dict[str, float]
     flagged: bool
+    about_brand: bool | None = Field(default=None, description="None for a model without the head (before 2.0).")
+    switching: bool | None = None
+    lifecycle: str | None = None
 
 
 class TriageEventOut(BaseModel):
@@ -292,6 +299,9 @@ def _summary(hit: SearchHit, state: WorkspaceState) -> MentionSummary:
             expectation_gap=c.expectation_gap,
             emotion=c.emotion,
             flagged=c.flagged,
+            about_brand=c.about_brand,
+            switching=c.switching,
+            lifecycle=c.lifecycle,
         )
         if c
         else None,
@@ -318,6 +328,7 @@ def search(
     topic: Annotated[list[Text], Many] = NO_VALUES,
     gap: Annotated[list[Gap], Many] = NO_VALUES,
     emotion: Annotated[list[Emotion], Many] = NO_VALUES,
+    lifecycle: Annotated[list[Lifecycle], Many] = NO_VALUES,
     status: Annotated[list[Status], Many] = NO_VALUES,
     assignee: Annotated[list[Text], Query(description='"" means unassigned.')] = NO_VALUES,
     priority: Annotated[list[Priority], Many] = NO_VALUES,
@@ -350,6 +361,7 @@ def search(
             "topics": plain(topic),
             "gaps": plain(gap),
             "emotions": plain(emotion),
+            "lifecycles": plain(lifecycle),
             "statuses": plain(status),
             "assignees": plain(assignee),
             "priorities": plain(priority),
@@ -410,6 +422,9 @@ def detail(
             emotion=labels.emotion,
             emotion_scores=dict(labels.emotion_scores),
             flagged=labels.flagged,
+            about_brand=labels.about_brand,
+            switching=labels.switching,
+            lifecycle=labels.lifecycle,
         )
         if labels
         else None,

@@ -25,6 +25,7 @@ LIST_PARAMS: dict[str, str] = {
     "topic": "topics",
     "gap": "gaps",
     "emotion": "emotions",
+    "lifecycle": "lifecycles",
     "status": "statuses",
     "assignee": "assignees",
     "priority": "priorities",

@@ -68,6 +68,7 @@ DIMENSIONS: Mapping[str, tuple[str, Any]] = {
     "gap": ("gaps", _by_column(c.expectation_gap, _labels)),
     "emotion": ("emotions", _by_column(c.emotion, _labels)),
     "flagged": ("flagged", _by_column(c.flagged, _labels)),
+    "lifecycle": ("lifecycles", _by_column(c.lifecycle, _labels)),
     "topic": ("topics", _json_list(c.topics, "topic_value", _labels)),
     "status": ("statuses", _by_column(t.status, _triage)),
     "assignee": ("assignees", _by_column(t.assignee, _triage)),

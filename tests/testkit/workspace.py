@@ -36,6 +36,7 @@ def _labels(
     flagged: bool,
     topics: tuple[str, ...] = (),
     evidence: tuple[str, ...] = (),
+    lifecycle: str | None = None,
 ) -> Classification:
     return Classification(
         sentiment=sentiment,
@@ -49,6 +50,8 @@ def _labels(
         emotion_scores={emotion: 0.7},
         flagged=flagged,
         model_version=MODEL,
+        lifecycle=lifecycle,
+        lifecycle_scores={lifecycle: 0.8} if lifecycle else {},
     )
 
 
@@ -59,7 +62,9 @@ MENTIONS: dict[str, tuple[str, str, str, dict[str, object], Classification]] = {
         "twitter",
         "My refund never arrived, you promised it within 5 days. Still waiting.",
         {"channel": "twitter", "author_handle": "jo", "url": "https://twitter.com/jo/status/1", "language": "en"},
-        _labels("negative", "shortfall", "anger", True, ("refunds",), ("you promised it within 5 days",)),
+        _labels(
+            "negative", "shortfall", "anger", True, ("refunds",), ("you promised it within 5 days",), lifecycle="support"
+        ),
     ),
     "delay": (
         "Acme",
@@ -87,7 +92,7 @@ MENTIONS: dict[str, tuple[str, str, str, dict[str, object], Classification]] = {
         "reddit",
         "Does Beta ship to Canada? Asking before I order",
         {"channel": "reddit", "author_handle": "lee", "language": "en"},
-        _labels("neutral", "none", "neutral", False),
+        _labels("neutral", "none", "neutral", False, lifecycle="before_purchase"),
     ),
 }
 

@@ -47,6 +47,20 @@ def test_search_takes_the_inbox_filters(anonymous: TestClient, token_for: Header
     assert naive.status_code == 400 and "time zone" in naive.json()["detail"]
 
 
+def test_search_filters_and_shows_the_classifier_2_heads(
+    anonymous: TestClient, token_for: Headers, seeded: Seeded
+) -> None:
+    headers = token_for("vera")
+    found = anonymous.get("/api/v1/mentions", params={"lifecycle": "support"}, headers=headers).json()
+    assert [m["id"] for m in found["items"]] == [seeded.ids["refund"]]
+    labels = found["items"][0]["labels"]
+    assert (labels["lifecycle"], labels["about_brand"], labels["switching"]) == ("support", True, False)
+    detail = anonymous.get(f"/api/v1/mentions/{seeded.ids['beta']}", headers=headers).json()
+    assert detail["labels"]["lifecycle"] == "before_purchase"
+    bad = anonymous.get("/api/v1/mentions", params={"lifecycle": "shopping"}, headers=headers)
+    assert bad.status_code == 422
+
+
 def test_detail_with_scores_and_history(anonymous: TestClient, token_for: Headers, seeded: Seeded) -> None:
     detail = anonymous.get(f"/api/v1/mentions/{seeded.ids['refund']}", headers=token_for("vera")).json()
     assert detail["labels"]["gap_evidence"] == ["you promised it within 5 days"]

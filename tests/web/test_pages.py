@@ -47,6 +47,11 @@ def test_searching_and_filtering(login: Login, seeded: Seeded) -> None:
     assert f'data-id="{seeded.ids["beta"]}"' in page
     page = client.get("/", params={"f": "1", "since": "not a date"}).text
     assert "is not a date" in page
+    page = client.get("/", params={"f": "1", "lifecycle": "support"}).text
+    assert '<strong id="total">1</strong>' in page and f'data-id="{seeded.ids["refund"]}"' in page
+    assert "Lifecycle stage" in page and "before_purchase" in page  # the facet counts the other stages too
+    detail = client.get(f"/mentions/{seeded.ids['refund']}").text
+    assert "Lifecycle stage" in detail and "support" in detail and "About a brand" in detail
 
 
 def test_paging(login: Login, seeded: Seeded) -> None:

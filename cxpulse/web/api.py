@@ -73,6 +73,10 @@ Text = Annotated[str, Field(max_length=200)]
 
 
 class Labels(BaseModel):
+    """What the classifier said (read from the store's label objects by attribute)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     model_version: str
     sentiment: str
     topics: list[str]
@@ -131,21 +135,14 @@ class SearchPage(BaseModel):
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page.")
 
 
-class LabelScores(BaseModel):
-    model_version: str
-    sentiment: str
+class LabelScores(Labels):
+    """The labels with every score and the gap's evidence (the mention detail)."""
+
     sentiment_scores: dict[str, float]
-    topics: list[str]
     topic_scores: dict[str, float]
-    expectation_gap: str
     gap_score: float
     gap_evidence: list[str]
-    emotion: str
     emotion_scores: dict[str, float]
-    flagged: bool
-    about_brand: bool | None = Field(default=None, description="None for a model without the head (before 2.0).")
-    switching: bool | None = None
-    lifecycle: str | None = None
 
 
 class TriageEventOut(BaseModel):
@@ -292,19 +289,7 @@ def _summary(hit: SearchHit, state: WorkspaceState) -> MentionSummary:
         text=hit.text,
         snippet=hit.snippet.replace("\x02", "").replace("\x03", ""),
         duplicate_of=hit.duplicate_of_id,
-        labels=Labels(
-            model_version=c.model_version,
-            sentiment=c.sentiment,
-            topics=list(c.topics),
-            expectation_gap=c.expectation_gap,
-            emotion=c.emotion,
-            flagged=c.flagged,
-            about_brand=c.about_brand,
-            switching=c.switching,
-            lifecycle=c.lifecycle,
-        )
-        if c
-        else None,
+        labels=Labels.model_validate(c) if c else None,
         triage=_triage_state(hit.triage, state),
     )
 
@@ -410,24 +395,7 @@ def detail(
         url=m.url,
         text=m.text,
         duplicate_of=m.duplicate_of_id,
-        labels=LabelScores(
-            model_version=labels.model_version,
-            sentiment=labels.sentiment,
-            sentiment_scores=dict(labels.sentiment_scores),
-            topics=list(labels.topics),
-            topic_scores=dict(labels.topic_scores),
-            expectation_gap=labels.expectation_gap,
-            gap_score=labels.gap_score,
-            gap_evidence=list(labels.gap_evidence),
-            emotion=labels.emotion,
-            emotion_scores=dict(labels.emotion_scores),
-            flagged=labels.flagged,
-            about_brand=labels.about_brand,
-            switching=labels.switching,
-            lifecycle=labels.lifecycle,
-        )
-        if labels
-        else None,
+        labels=LabelScores.model_validate(labels) if labels else None,
         triage=_triage_state(d.triage, state),
         history=[
             TriageEventOut(

@@ -196,6 +196,11 @@ def topic_counts(
     ]
 
 
+def _quoted() -> tuple[Any, ...]:
+    """The columns of a quoted mention: text, source, channel, time, link and author."""
+    return (m.text, m.source, m.channel, m.created_at, m.url, func.coalesce(m.author_name, m.author_handle))
+
+
 def top_shortfalls(
     store: Store, brand: str, start: datetime, end: datetime, model_version: str | None, limit: int
 ) -> list[ShortfallRow]:
@@ -204,12 +209,7 @@ def top_shortfalls(
         return []
     stmt = (
         select(
-            m.text,
-            m.source,
-            m.channel,
-            m.created_at,
-            m.url,
-            func.coalesce(m.author_name, m.author_handle),
+            *_quoted(),
             c.gap_score,
             c.gap_evidence,
         )
@@ -264,12 +264,7 @@ def newest_switching(
         return []
     stmt = (
         select(
-            m.text,
-            m.source,
-            m.channel,
-            m.created_at,
-            m.url,
-            func.coalesce(m.author_name, m.author_handle),
+            *_quoted(),
             c.switching_score,
         )
         .select_from(m)

@@ -221,7 +221,7 @@ def top_shortfalls(
         .limit(limit)
     )
     with reading(store.engine, "read a digest's shortfalls") as connection:
-        rows = connection.execute(stmt).all()
+        rows: list[Any] = list(connection.execute(stmt).all())
     return [
         ShortfallRow(text, source, channel, created_at, url, author, float(score), [str(e) for e in evidence or []])
         for text, source, channel, created_at, url, author, score, evidence in rows
@@ -275,7 +275,7 @@ def newest_switching(
         .limit(limit)
     )
     with reading(store.engine, "read a digest's switching threats") as connection:
-        rows = connection.execute(stmt).all()
+        rows: list[Any] = list(connection.execute(stmt).all())
     return [
         QuoteRow(text, source, channel, created_at, url, author, None if score is None else float(score))
         for text, source, channel, created_at, url, author, score in rows

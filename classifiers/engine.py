@@ -70,7 +70,6 @@ class Classifier:
         self.batch_size = batch_size
         self.max_length = max_length
         calibration = manifest.calibration or {}
-        self.flag_rule = flag_rule
         self.flag_thresholds = FlagThresholds.resolve(flag_rule, calibration.get("flag", {}))
         self.temperatures: dict[str, float] = dict(calibration.get("temperatures", {}))
         self.gap_offsets = torch.tensor(calibration.get("gap_offsets", [0.0, 0.0, 0.0]), dtype=torch.float32)

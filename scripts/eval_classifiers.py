@@ -71,10 +71,6 @@ def _f1(gold: list[bool], predicted: list[bool]) -> float:
     return round(2 * tp / (2 * tp + fp + fn), 4) if tp else 0.0
 
 
-def _ece_of(confidence: list[float], correct: list[bool]) -> float:
-    return expected_calibration_error(confidence, correct)
-
-
 def _real_report(
     real: list[RealExample], predicted: list[Classification], errors_path: Path | None
 ) -> dict[str, object]:
@@ -155,16 +151,18 @@ def _real_report(
             )
 
     calibration = {
-        "sentiment": _ece_of(
+        "sentiment": expected_calibration_error(
             [max(p.sentiment_scores.values()) for p in predicted],
             [a == b for a, b in zip(sentiment_gold, sentiment_guess, strict=True)],
         ),
-        "gap": _ece_of([p.gap_score for p in predicted], [a == b for a, b in zip(gap_gold, gap_guess, strict=True)]),
-        "about_brand": _ece_of(
+        "gap": expected_calibration_error(
+            [p.gap_score for p in predicted], [a == b for a, b in zip(gap_gold, gap_guess, strict=True)]
+        ),
+        "about_brand": expected_calibration_error(
             [max(p.about_brand_score, 1 - p.about_brand_score) for p in predicted],
             [(p.about_brand_score >= 0.5) == x.about_brand for x, p in zip(real, predicted, strict=True)],
         ),
-        "complaint": _ece_of(
+        "complaint": expected_calibration_error(
             [max(p.complaint_score, 1 - p.complaint_score) for p in predicted],
             [(p.complaint_score >= 0.5) == x.complaint for x, p in zip(real, predicted, strict=True)],
         ),

@@ -104,6 +104,21 @@ class SearchFilters:
 
 
 @dataclass(frozen=True, slots=True)
+class DueOrder:
+    """The search order "SLA due": open triage items whose next deadline is nearest first.
+
+    The next deadline of an item is its opening time plus the first-action target of its
+    priority while nobody has acted on it, else plus the resolution target. Closed items and
+    mentions without an item follow, newest first. Targets are seconds per priority; a
+    priority without one (or an item without a priority) uses ``default``'s.
+    """
+
+    first_action_s: tuple[tuple[str, float], ...]
+    resolution_s: tuple[tuple[str, float], ...]
+    default: str = "normal"
+
+
+@dataclass(frozen=True, slots=True)
 class HitClassification:
     """What the classifier said about a search hit (see :attr:`SearchFilters.model_version`)."""
 

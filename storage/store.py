@@ -32,6 +32,7 @@ from storage.engine import display_url, make_engine
 from storage.models import MentionBrandModel, MentionModel, SourceCursorModel
 from storage.results import (
     CursorStatus,
+    DueOrder,
     MentionRow,
     SaveResult,
     SearchFilters,
@@ -196,13 +197,14 @@ class Store:
         *,
         limit: int = 20,
         offset: int = 0,
-        order: str = "relevance",
+        order: str | DueOrder = "relevance",
     ) -> list[SearchHit]:
         """Mentions matching ``query`` and ``filters``, most relevant first.
 
         Without a query, a filtered listing, newest first. ``order`` is one of
         ``storage.search.ORDERS`` ("newest", "oldest", "priority": urgent first,
-        then newest). Raises :class:`QueryError` for a query with nothing to search for.
+        then newest) or a :class:`DueOrder` (the nearest SLA deadline first).
+        Raises :class:`QueryError` for a query with nothing to search for.
         """
         with reading(self._engine, "search") as connection:
             return search.search(connection, query, filters, limit, offset, order)

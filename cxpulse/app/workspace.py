@@ -10,13 +10,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from cxpulse.app import feedback, triage
+from cxpulse.config.workspace import SlaConfig
 from foundation.errors import InputError, NotFound
 from foundation.query import parse, require_positive
 from foundation.query.ast import Node
-from storage import MentionRow, SearchFilters, SearchHit, Store
+from storage import PRIORITIES, DueOrder, MentionRow, SearchFilters, SearchHit, Store
 from storage import details as stored_details
 from storage.details import MentionLabels, RelatedMention
-from storage.search import ORDERS
+from storage.search import ORDERS as STORE_ORDERS
 from storage.triage import FeedbackRecord, TriageEvent, TriageRecord
 
 __all__ = [
@@ -25,10 +26,14 @@ __all__ = [
     "ORDERS",
     "InboxPage",
     "MentionDetail",
+    "due_order",
     "inbox",
     "mention_detail",
     "parse_query",
 ]
+
+ORDERS: tuple[str, ...] = (*STORE_ORDERS, "due")
+"""The inbox's orders: the store's, and "due" (the nearest SLA deadline first, from ``[workspace.sla]``)."""
 
 OPEN_STATUSES: tuple[str, ...] = ("open", "in_progress", "waiting_on_customer")
 """The statuses of work still to do: the inbox shows these by default."""
@@ -42,6 +47,8 @@ COUNTED: tuple[str, ...] = (
     "emotion",
     "topic",
     "flagged",
+    "about_brand",
+    "switching",
     "lifecycle",
     "status",
     "assignee",
@@ -93,17 +100,29 @@ def inbox(
     limit: int = 25,
     offset: int = 0,
     counts: Sequence[str] = (),
+    sla: SlaConfig | None = None,
 ) -> InboxPage:
     """A page of mentions matching ``query`` and ``filters``, their total, and the counts per
-    value of ``counts``. Raises QueryError for a query that does not parse."""
+    value of ``counts``. ``order`` "due" sorts by the deadlines of ``sla`` (the defaults when
+    None). Raises QueryError for a query that does not parse."""
     _no_nul(query, filters)
     node = parse_query(query)
     if order not in ORDERS:
         order = "relevance"
-    hits = store.search(node, filters, limit=limit, offset=offset, order=order)
+    sort = due_order(sla or SlaConfig()) if order == "due" else order
+    hits = store.search(node, filters, limit=limit, offset=offset, order=sort)
     total = store.count(node, filters)
     found = store.facet_counts(node, filters, counts) if counts else {}
     return InboxPage(hits=hits, total=total, offset=offset, limit=limit, counts=found)
+
+
+def due_order(sla: SlaConfig) -> DueOrder:
+    """The store's order "nearest SLA deadline first" for the targets of ``sla``."""
+    targets = {priority: sla.target(priority) for priority in PRIORITIES}
+    return DueOrder(
+        first_action_s=tuple((p, t.first_action_within.total_seconds()) for p, t in targets.items()),
+        resolution_s=tuple((p, t.resolution_within.total_seconds()) for p, t in targets.items()),
+    )
 
 
 def _no_nul(query: str, filters: SearchFilters) -> None:

@@ -35,6 +35,7 @@ from storage import PRIORITIES, TRIAGE_STATUSES, SearchHit
 
 __all__ = ["router"]
 
+
 def _query_names(dependant: Any) -> set[str]:
     names = {param.alias for param in dependant.query_params}
     for sub in dependant.dependencies:
@@ -234,6 +235,8 @@ def _cursor_key(params: SearchParams) -> str:
             params.q,
             sorted(params.values.items()),
             str(params.flagged),
+            str(params.about_brand),
+            str(params.switching),
             str(params.since),
             str(params.until),
             params.min_rating,
@@ -319,6 +322,12 @@ def search(
     priority: Annotated[list[Priority], Many] = NO_VALUES,
     tag: Annotated[list[Text], Many] = NO_VALUES,
     flagged: bool | None = None,
+    about_brand: Annotated[
+        bool | None, Query(description="Only mentions about a brand (true) or only general chatter (false).")
+    ] = None,
+    switching: Annotated[
+        bool | None, Query(description="Only mentions that threaten to switch brands (true) or only others (false).")
+    ] = None,
     since: Annotated[datetime | None, Query(description="From this time on (ISO 8601 with a zone).")] = None,
     until: Annotated[datetime | None, Query(description="Before this time.")] = None,
     min_rating: Annotated[float | None, Query(ge=-1e9, le=1e9)] = None,
@@ -353,6 +362,8 @@ def search(
             "tags": plain(tag),
         },
         flagged=flagged,
+        about_brand=about_brand,
+        switching=switching,
         since=since,
         until=until,
         min_rating=min_rating,
@@ -362,7 +373,13 @@ def search(
     key = _cursor_key(params)
     offset = _decode_cursor(cursor, key)
     page = workspace.inbox(
-        state.store, q, params.filters(state.model_version), order=params.order, limit=limit, offset=offset
+        state.store,
+        q,
+        params.filters(state.model_version),
+        order=params.order,
+        sla=state.sla,
+        limit=limit,
+        offset=offset,
     )
     following = offset + len(page.hits)
     return SearchPage(

@@ -39,6 +39,14 @@ log = logging.getLogger(__name__)
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 25
+ORDER_LABELS = {
+    "relevance": "best match",
+    "newest": "newest",
+    "oldest": "oldest",
+    "priority": "priority",
+    "due": "SLA due",
+}
+"""How the inbox's order menu names each of ``workspace.ORDERS``."""
 State = Depends(workspace_state)
 LoggedIn = Depends(page_session)
 Posted = Depends(csrf_session)
@@ -138,6 +146,7 @@ def inbox(request: Request, session: Session = LoggedIn, state: WorkspaceState =
             params.q,
             params.filters(state.model_version),
             order=params.order,
+            sla=state.sla,
             limit=PAGE_SIZE,
             offset=offset,
             counts=workspace.COUNTED,
@@ -162,6 +171,7 @@ def inbox(request: Request, session: Session = LoggedIn, state: WorkspaceState =
             "agents": _agents(state),
             "saved": saved_searches.list_searches(state.store, session.user),
             "orders": workspace.ORDERS,
+            "order_labels": ORDER_LABELS,
             "raw": request.query_params,
             "return_to": str(request.url.path) + ("?" + request.url.query if request.url.query else ""),
         },

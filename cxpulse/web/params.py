@@ -39,6 +39,8 @@ class SearchParams:
     q: str = ""
     values: dict[str, tuple[str, ...]] = field(default_factory=dict)
     flagged: bool | None = None
+    about_brand: bool | None = None
+    switching: bool | None = None
     since: datetime | None = None
     until: datetime | None = None
     min_rating: float | None = None
@@ -51,6 +53,8 @@ class SearchParams:
             since=self.since,
             until=self.until,
             flagged=self.flagged,
+            about_brand=self.about_brand,
+            switching=self.switching,
             min_rating=self.min_rating,
             max_rating=self.max_rating,
             model_version=model_version,
@@ -105,6 +109,8 @@ def from_query(params: QueryParams, *, defaults: bool = True) -> SearchParams:
         q=params.get("q", "")[:1000],
         values=values,
         flagged=flagged,
+        about_brand=_flag(params.get("about_brand")),
+        switching=_flag(params.get("switching")),
         since=parse_day(params.get("since")),
         until=parse_day(params.get("until"), end=True),
         min_rating=_number(params.get("min_rating"), "min_rating"),

@@ -68,6 +68,8 @@ DIMENSIONS: Mapping[str, tuple[str, Any]] = {
     "gap": ("gaps", _by_column(c.expectation_gap, _labels)),
     "emotion": ("emotions", _by_column(c.emotion, _labels)),
     "flagged": ("flagged", _by_column(c.flagged, _labels)),
+    "about_brand": ("about_brand", _by_column(c.about_brand, _labels)),
+    "switching": ("switching", _by_column(c.switching, _labels)),
     "lifecycle": ("lifecycles", _by_column(c.lifecycle, _labels)),
     "topic": ("topics", _json_list(c.topics, "topic_value", _labels)),
     "status": ("statuses", _by_column(t.status, _triage)),
@@ -78,6 +80,10 @@ DIMENSIONS: Mapping[str, tuple[str, Any]] = {
 """Every dimension that can be counted; a new label column is one more line here."""
 
 
+_YES_NO = ("flagged", "about_brand", "switching")
+"""The dimensions that are a yes/no filter (None clears them), counted as "true" and "false"."""
+
+
 def facet_counts(
     connection: Connection, query: Node | None, filters: SearchFilters, dimensions: Sequence[str]
 ) -> dict[str, dict[str | None, int]]:
@@ -85,7 +91,7 @@ def facet_counts(
     found: dict[str, dict[str | None, int]] = {}
     for name in dimensions:
         field, build = DIMENSIONS[name]
-        default: Any = None if field == "flagged" else ()
+        default: Any = None if field in _YES_NO else ()
         others = dataclasses.replace(filters, **{field: default})
         ids = matching_ids(connection, query, others)
         stmt = build(ids, others).order_by(func.count().desc())

@@ -38,17 +38,21 @@ from sqlalchemy.orm import aliased
 from foundation.query.ast import Node
 from foundation.query.match import MatchDocument, matches
 from storage.models import PRIORITIES, ClassificationModel, MentionBrandModel, MentionModel, TriageItemModel
-from storage.results import HitClassification, HitTriage, SearchFilters, SearchHit
+from storage.results import DueOrder, HitClassification, HitTriage, SearchFilters, SearchHit
 from storage.search import postgres, sqlite
 from storage.search.facets import FacetFilter, facet_filter
 from storage.search.filters import filter_conditions
 from storage.search.plan import Narrowing, Plan, plan
 from storage.search.snippets import snippet
+from storage.sqlfunctions import epoch_seconds
 
 __all__ = ["ORDERS", "count", "matching_ids", "search"]
 
 ORDERS = ("relevance", "newest", "oldest", "priority")
-"""How search results can be sorted; "relevance" without a query is "newest"."""
+"""How search results can be sorted by name; "relevance" without a query is "newest". A
+:class:`DueOrder` sorts by SLA deadline (its targets come from the workspace's config)."""
+
+Order = str | DueOrder
 
 FIRST_CHUNK = 100
 """Candidates read first when the index is not exact; each further chunk is twice as big."""
@@ -88,7 +92,7 @@ def _backend(connection: Connection) -> _Backend:
 class _Run:
     """One search or count: the plan, the filters' SQL, and the matcher's checks."""
 
-    def __init__(self, connection: Connection, query: Node, filters: SearchFilters, order: str = "relevance") -> None:
+    def __init__(self, connection: Connection, query: Node, filters: SearchFilters, order: Order = "relevance") -> None:
         self.connection = connection
         self.plan: Plan = plan(query)
         self.order = order
@@ -235,10 +239,10 @@ def search(
     filters: SearchFilters,
     limit: int,
     offset: int,
-    order: str = "relevance",
+    order: Order = "relevance",
 ) -> list[SearchHit]:
     """See :meth:`storage.Store.search`."""
-    if order not in ORDERS:
+    if not isinstance(order, DueOrder) and order not in ORDERS:
         raise ValueError(f"unknown search order {order!r}; use one of {', '.join(ORDERS)}")
     if limit <= 0:
         return []
@@ -290,15 +294,33 @@ def matching_ids(connection: Connection, query: Node | None, filters: SearchFilt
     return _Run(connection, query, filters).matched_statement().correlate(None)
 
 
-def _ordered(stmt: Select[Any], order: str) -> Select[Any]:
+def _ordered(stmt: Select[Any], order: Order) -> Select[Any]:
     """``stmt`` (a ``select(mentions.id)``) sorted by ``order``; "relevance" here is "newest"."""
     m = MentionModel
+    if isinstance(order, DueOrder):
+        t = aliased(TriageItemModel, name="ordering")
+        stmt = stmt.outerjoin(t, t.mention_id == m.id).order_by(*_due_keys(t, order))
     if order == "priority":
         t = aliased(TriageItemModel, name="ordering")  # not the triage filter's own table
         stmt = stmt.outerjoin(t, t.mention_id == m.id).order_by(_priority_rank(t.priority))
     if order == "oldest":
         return stmt.order_by(m.created_at, m.id)
     return stmt.order_by(m.created_at.desc(), m.id.desc())
+
+
+def _due_keys(t: Any, order: DueOrder) -> list[Any]:
+    """Sort keys for :class:`DueOrder`: items still open first, then the earliest deadline
+    (epoch seconds: the opening time plus the target of the priority and the step due)."""
+    first, resolution = dict(order.first_action_s), dict(order.resolution_s)
+
+    def target(seconds: dict[str, float]) -> Any:
+        fallback = seconds.get(order.default, 0.0)
+        return case(seconds, value=t.priority, else_=fallback) if seconds else fallback
+
+    waiting = case((t.first_action_at.is_(None), target(first)), else_=target(resolution))
+    closed = or_(t.mention_id.is_(None), t.opened_at.is_(None), t.resolved_at.is_not(None))
+    deadline = case((closed, None), else_=epoch_seconds(t.opened_at) + waiting)  # closed ones: by time alone
+    return [case((closed, 1), else_=0), deadline]
 
 
 def _priority_rank(priority: Any) -> Any:

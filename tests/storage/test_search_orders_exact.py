@@ -14,7 +14,7 @@ from testkit.stores import CREATED
 
 from foundation.mentions import Cursor, StoredMention
 from foundation.query import MatchDocument, matches, parse, require_positive
-from storage import SearchFilters, Store
+from storage import DueOrder, SearchFilters, Store
 from storage.search import ORDERS
 
 MentionFactory = Callable[..., StoredMention]
@@ -51,9 +51,13 @@ def expected(query: str) -> set[str]:
 QUERIES = ["refund", "refund -😡", "東京", "駅で遅延", "$$$", '"my refund"', "lost", "-refund lost"]
 
 
-@pytest.mark.parametrize("order", ORDERS)
+DUE = DueOrder(first_action_s=(("urgent", 3600.0),), resolution_s=(("urgent", 7200.0),))
+"""The SLA order (storage has no config: the workspace passes its targets)."""
+
+
+@pytest.mark.parametrize("order", [*ORDERS, DUE], ids=[*ORDERS, "due"])
 @pytest.mark.parametrize("query", QUERIES)
-def test_every_order_finds_exactly_what_the_matcher_finds(texts: Store, query: str, order: str) -> None:
+def test_every_order_finds_exactly_what_the_matcher_finds(texts: Store, query: str, order: str | DueOrder) -> None:
     tree = parse(query)
     hits = texts.search(tree, ALL, limit=100, order=order)
     ids = [hit.external_id for hit in hits]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
-from testkit.workspace import Seeded
+from testkit.workspace import MENTIONS, Seeded
 
 from cxpulse.app import feedback, triage
 from storage import Store
@@ -80,7 +81,9 @@ def test_triage_single_and_bulk_and_feedback(
     )
     assert one.status_code == 200 and one.json() == {"changes": 2}
     bulk = anonymous.post(
-        "/api/v1/triage", json={"ids": [refund, delay], "update": {"status": "resolved", "tags": ["batch"]}}, headers=headers
+        "/api/v1/triage",
+        json={"ids": [refund, delay], "update": {"status": "resolved", "tags": ["batch"]}},
+        headers=headers,
     )
     assert bulk.json() == {"changes": 4}
     assert {triage.triage_item(store, i).status for i in (refund, delay)} == {"resolved"}  # type: ignore[union-attr]
@@ -113,3 +116,19 @@ def test_the_openapi_schema_is_for_token_holders(anonymous: TestClient, token_fo
 def test_unknown_query_parameters_are_refused(anonymous: TestClient, token_for: Headers) -> None:
     response = anonymous.get("/api/v1/mentions", params={"sentimen": "negative"}, headers=token_for("vera"))
     assert response.status_code == 400 and "sentimen" in response.json()["detail"]
+
+
+def test_search_filters_by_about_the_brand_and_switching(
+    anonymous: TestClient, token_for: Headers, seeded: Seeded, store: Store
+) -> None:
+    delay = dataclasses.replace(MENTIONS["delay"][4], switching=True, switching_score=0.9)
+    praise = dataclasses.replace(MENTIONS["praise"][4], about_brand=False, about_brand_score=0.1)
+    store.save_classifications([(seeded.ids["delay"], delay), (seeded.ids["praise"], praise)])
+    headers = token_for("vera")
+
+    def ids(**params: str) -> list[int]:
+        return [m["id"] for m in anonymous.get("/api/v1/mentions", params=params, headers=headers).json()["items"]]
+
+    assert ids(switching="true") == [seeded.ids["delay"]]
+    assert ids(about_brand="false") == [seeded.ids["praise"]]
+    assert seeded.ids["praise"] not in ids(about_brand="true") and len(ids(about_brand="true", switching="false")) == 3

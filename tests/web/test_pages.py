@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from fastapi.testclient import TestClient
 from testkit.web import Login, log_in
-from testkit.workspace import PASSWORD, Seeded
+from testkit.workspace import MENTIONS, PASSWORD, Seeded
 
 from cxpulse.app import feedback, triage
 from storage import Store
@@ -34,7 +36,7 @@ def test_the_inbox_shows_open_flagged_work_newest_first_with_counts(login: Login
     assert order == sorted(order)
     assert f'data-id="{seeded.ids["praise"]}"' not in page  # not flagged
     assert '<strong id="total">3</strong>' in page
-    assert 'value="negative" checked' not in page and "negative <span class=\"count\">3</span>" in page
+    assert 'value="negative" checked' not in page and 'negative <span class="count">3</span>' in page
 
 
 def test_searching_and_filtering(login: Login, seeded: Seeded) -> None:
@@ -52,6 +54,23 @@ def test_searching_and_filtering(login: Login, seeded: Seeded) -> None:
     assert "Lifecycle stage" in page and "before_purchase" in page  # the facet counts the other stages too
     detail = client.get(f"/mentions/{seeded.ids['refund']}").text
     assert "Lifecycle stage" in detail and "support" in detail and "About a brand" in detail
+
+
+def test_filtering_by_about_the_brand_and_switching_threats(login: Login, seeded: Seeded, store: Store) -> None:
+    def relabel(name: str, **labels: object) -> None:
+        store.save_classifications([(seeded.ids[name], dataclasses.replace(MENTIONS[name][4], **labels))])
+
+    relabel("delay", switching=True, switching_score=0.9)
+    relabel("praise", about_brand=False, about_brand_score=0.1)
+    client, _ = login("vera")
+    page = client.get("/", params={"f": "1", "switching": "yes"}).text
+    assert '<strong id="total">1</strong>' in page and f'data-id="{seeded.ids["delay"]}"' in page
+    assert "threatens to switch (1)" in page and "no threat (4)" in page
+    page = client.get("/", params={"f": "1", "about_brand": "no"}).text
+    assert '<strong id="total">1</strong>' in page and f'data-id="{seeded.ids["praise"]}"' in page
+    assert "about the brand (4)" in page and "general chatter (1)" in page
+    page = client.get("/", params={"f": "1", "about_brand": "yes", "switching": "no"}).text
+    assert '<strong id="total">3</strong>' in page
 
 
 def test_paging(login: Login, seeded: Seeded) -> None:
@@ -78,7 +97,14 @@ def test_an_agent_assigns_resolves_and_corrects_a_label(login: Login, seeded: Se
     refund = seeded.ids["refund"]
     response = client.post(
         f"/mentions/{refund}/triage",
-        data={"csrf_token": csrf, "status": "resolved", "assignee": "sam", "priority": "urgent", "tags": "refund, vip", "note": "refunded by phone"},
+        data={
+            "csrf_token": csrf,
+            "status": "resolved",
+            "assignee": "sam",
+            "priority": "urgent",
+            "tags": "refund, vip",
+            "note": "refunded by phone",
+        },
     )
     assert response.status_code == 303
     item = triage.triage_item(store, refund)
@@ -93,7 +119,9 @@ def test_an_agent_assigns_resolves_and_corrects_a_label(login: Login, seeded: Se
     assert f'data-id="{refund}"' not in client.get("/").text
     client.post(f"/mentions/{refund}/feedback", data={"csrf_token": csrf, "field": "sentiment", "value": "neutral"})
     rows = feedback.feedback_for(store, refund)
-    assert [(r.field, r.predicted, r.corrected, r.actor) for r in rows] == [("sentiment", "negative", "neutral", "alex")]
+    assert [(r.field, r.predicted, r.corrected, r.actor) for r in rows] == [
+        ("sentiment", "negative", "neutral", "alex")
+    ]
     assert 'class="corrected">neutral<' in client.get(f"/mentions/{refund}").text
 
 
@@ -102,11 +130,21 @@ def test_bulk_triage_from_the_inbox(login: Login, seeded: Seeded, store: Store) 
     ids = [seeded.ids["delay"], seeded.ids["hostile"]]
     response = client.post(
         "/triage/bulk",
-        data={"csrf_token": csrf, "ids": [str(i) for i in ids], "status": "in_progress", "assignee": "alex", "return_to": "/?f=1"},
+        data={
+            "csrf_token": csrf,
+            "ids": [str(i) for i in ids],
+            "status": "in_progress",
+            "assignee": "alex",
+            "return_to": "/?f=1",
+        },
     )
     assert response.status_code == 303 and response.headers["location"] == "/?f=1"
-    assert [(i.status, i.assignee) for i in (triage.triage_item(store, n) for n in ids) if i] == [("in_progress", "alex")] * 2
-    evil = client.post("/triage/bulk", data={"csrf_token": csrf, "ids": [str(ids[0])], "status": "open", "return_to": "//evil.example"})
+    assert [(i.status, i.assignee) for i in (triage.triage_item(store, n) for n in ids) if i] == [
+        ("in_progress", "alex")
+    ] * 2
+    evil = client.post(
+        "/triage/bulk", data={"csrf_token": csrf, "ids": [str(ids[0])], "status": "open", "return_to": "//evil.example"}
+    )
     assert evil.headers["location"] == "/"
 
 

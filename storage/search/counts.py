@@ -2,7 +2,8 @@
 
 Each dimension is counted under the search's query and every filter *except its own*,
 so the counts show what choosing another value would give. One grouped query per
-dimension over the ids the search matches; every value is a bound parameter.
+dimension over the ids the search matches (the one-value dimensions that share their filters
+in one query); every value is a bound parameter.
 """
 
 from __future__ import annotations
@@ -84,21 +85,84 @@ _YES_NO = ("flagged", "about_brand", "switching")
 """The dimensions that are a yes/no filter (None clears them), counted as "true" and "false"."""
 
 
+_TOGETHER: Mapping[str, Any] = {
+    "source": m.source,
+    "channel": m.channel,
+    "language": m.language,
+    "sentiment": c.sentiment,
+    "gap": c.expectation_gap,
+    "emotion": c.emotion,
+    "flagged": c.flagged,
+    "about_brand": c.about_brand,
+    "switching": c.switching,
+    "lifecycle": c.lifecycle,
+    "status": t.status,
+    "assignee": t.assignee,
+    "priority": t.priority,
+}
+"""The dimensions with one value per mention: those that share their filters are counted in
+one grouped query (a mention has at most one triage item and one classification per model)."""
+
+
 def facet_counts(
     connection: Connection, query: Node | None, filters: SearchFilters, dimensions: Sequence[str]
 ) -> dict[str, dict[str | None, int]]:
-    """For each of ``dimensions``, value -> matches, largest count first."""
-    found: dict[str, dict[str | None, int]] = {}
+    """For each of ``dimensions``, value -> matches, largest count first.
+
+    Dimensions whose own filter is not set share the search's matches: those are found once,
+    and their one-value dimensions counted in a single query (the inbox counts 15 dimensions
+    with two filters set: three match sets, not fifteen)."""
+    groups: dict[SearchFilters, list[str]] = {}
     for name in dimensions:
-        field, build = DIMENSIONS[name]
+        field, _ = DIMENSIONS[name]
         default: Any = None if field in _YES_NO else ()
-        others = dataclasses.replace(filters, **{field: default})
+        groups.setdefault(dataclasses.replace(filters, **{field: default}), []).append(name)
+    found: dict[str, dict[str | None, int]] = {}
+    for others, names in groups.items():
         ids = matching_ids(connection, query, others)
-        stmt = build(ids, others).order_by(func.count().desc())
-        counts: dict[str | None, int] = {}
-        for row in connection.execute(stmt):
-            value = row.value
-            key = None if value is None else ("true" if value is True else "false" if value is False else str(value))
-            counts[key] = counts.get(key, 0) + int(row.n)
-        found[name] = counts
-    return found
+        together = [name for name in names if name in _TOGETHER]
+        if len(together) > 1 and others.model_version is not None:
+            found.update(_counted_together(connection, ids, others, together))
+            names = [name for name in names if name not in together]
+        for name in names:
+            stmt = DIMENSIONS[name][1](ids, others).order_by(func.count().desc())
+            counts: dict[str | None, int] = {}
+            for row in connection.execute(stmt):
+                key = _key(row.value)
+                counts[key] = counts.get(key, 0) + int(row.n)
+            found[name] = counts
+    return {name: found[name] for name in dimensions}
+
+
+def _counted_together(
+    connection: Connection, ids: Any, filters: SearchFilters, names: Sequence[str]
+) -> dict[str, dict[str | None, int]]:
+    """Counts of ``names`` (all in :data:`_TOGETHER`) from one query grouped by all of them;
+    a label or triage value counts only where the mention has that row (as the inner joins
+    of the one-dimension queries do)."""
+    columns = {name: _TOGETHER[name] for name in names}
+    has_labels = c.mention_id.is_not(None).label("has_labels")
+    has_triage = t.mention_id.is_not(None).label("has_triage")
+    keys = [column.label(name) for name, column in columns.items()]
+    stmt: Select[Any] = (
+        select(*keys, has_labels, has_triage, func.count().label("n"))
+        .select_from(m)
+        .outerjoin(c, and_(c.mention_id == m.id, c.model_version == filters.model_version))
+        .outerjoin(t, t.mention_id == m.id)
+        .where(m.id.in_(ids))
+        .group_by(*columns.values(), c.mention_id.is_not(None), t.mention_id.is_not(None))
+    )
+    counts: dict[str, dict[str | None, int]] = {name: {} for name in names}
+    for row in connection.execute(stmt):
+        for name, column in columns.items():
+            if (column.table is c.__table__ and not row.has_labels) or (
+                column.table is t.__table__ and not row.has_triage
+            ):
+                continue
+            key = _key(getattr(row, name))
+            counts[name][key] = counts[name].get(key, 0) + int(row.n)
+    return {name: dict(sorted(found.items(), key=lambda item: -item[1])) for name, found in counts.items()}
+
+
+def _key(value: Any) -> str | None:
+    return None if value is None else ("true" if value is True else "false" if value is False else str(value))

@@ -27,8 +27,10 @@ import json
 import logging
 import os
 import random
+import signal
 import socket
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -40,12 +42,10 @@ from typing import Any
 
 import httpx
 import psycopg
-import uvicorn
 
 from cxpulse.app.auth import LoginThrottle, create_token, log_in
 from cxpulse.app.triage import apply_default_priorities
 from cxpulse.app.users import add_user, list_users
-from cxpulse.web import create_app
 from foundation.labels import EMOTIONS, GAPS, SENTIMENTS, Classification
 from storage import Store
 
@@ -122,18 +122,39 @@ def _percentiles(timings: list[float]) -> dict[str, float]:
     }
 
 
-def bench(store: Store, label: str, queries: int, inbox_renders: int, rng: random.Random) -> dict[str, float]:
+SERVER = (
+    "import sys; from cxpulse.web import create_app; from cxpulse.web.serve import serve; from storage import Store; "
+    "serve(create_app(Store.open(sys.argv[1]), model_version=sys.argv[2], secure_cookies=False), "
+    "port=int(sys.argv[3]), workers=int(sys.argv[4]))"
+)
+"""The workspace as `cxpulse serve --workers N` runs it, on the bench's store and model version."""
+
+
+def _start_server(store: Store, workers: int) -> tuple[subprocess.Popen[bytes], int]:
+    port = _free_port()
+    command = [sys.executable, "-c", SERVER, store.url, MODEL, str(port), str(workers)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603 (our own code)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the workspace server exited with {server.returncode}")
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/login", timeout=2)
+            return server, port
+        except httpx.TransportError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("the workspace server did not start within 120 s")
+
+
+def bench(
+    store: Store, label: str, queries: int, inbox_renders: int, rng: random.Random, workers: int = 1
+) -> dict[str, float]:
     if not any(u.username == "bench" for u in list_users(store)):
         add_user(store, "bench", PASSWORD, role="agent")
     token, _ = create_token(store, "bench", "bench")
     session = log_in(store, "bench", PASSWORD, throttle=LoginThrottle(), client="bench")
-    app = create_app(store, model_version=MODEL, secure_cookies=False)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
+    server, port = _start_server(store, workers)
     base = f"http://127.0.0.1:{port}"
     brands = [b.name for b in bs.DEMO_BRANDS]
     plans = []
@@ -168,7 +189,8 @@ def bench(store: Store, label: str, queries: int, inbox_renders: int, rng: rando
             wall = time.perf_counter() - started
         search = _percentiles(timings)
         print(
-            f"search API {label}: {len(timings)} requests from {CLIENTS} clients "
+            f"search API {label}, {workers} server process{'es' if workers > 1 else ''}: "
+            f"{len(timings)} requests from {CLIENTS} clients "
             "(two words + brand + 30 days, top 20): "
             f"p50 {search['p50_ms']:.1f} ms, p95 {search['p95_ms']:.1f} ms, p99 {search['p99_ms']:.1f} ms, "
             f"{len(timings) / wall:.0f} requests/s"
@@ -184,12 +206,13 @@ def bench(store: Store, label: str, queries: int, inbox_renders: int, rng: rando
                     renders.append(elapsed)
         inbox = _percentiles(renders)
         print(
-            f"inbox page {label}: {len(renders)} renders (open flagged, newest first, counts for 13 filters): "
+            f"inbox page {label}, {workers} server process{'es' if workers > 1 else ''}: "
+            f"{len(renders)} renders (open flagged, newest first, counts for 13 filters): "
             f"p50 {inbox['p50_ms']:.1f} ms, p95 {inbox['p95_ms']:.1f} ms"
         )
     finally:
-        server.should_exit = True
-        thread.join(10)
+        server.send_signal(signal.SIGINT)
+        server.wait(30)
     return {"search_p95": search["p95_ms"], "inbox_p95": inbox["p95_ms"]}
 
 
@@ -206,6 +229,12 @@ def postgres_store(base_url: str, size: int, fresh: bool) -> Store:
     return Store.open(base_url.rsplit("/", 1)[0] + f"/{name}")
 
 
+def _key(backend: str, processes: int) -> str:
+    """``search_p95_ms_2_processes``, ``search_p95_ms_postgres_1_process``."""
+    where = "" if backend == "sqlite" else "_postgres"
+    return f"search_p95_ms{where}_{processes}_process{'es' if processes > 1 else ''}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=int, default=1_000_000, help="mentions in the stores (default 1,000,000)")
@@ -218,6 +247,11 @@ def main() -> int:
     )
     parser.add_argument("--skip-postgres", action="store_true", help="only SQLite")
     parser.add_argument("--fresh", action="store_true", help="rebuild the stores even if they exist")
+    parser.add_argument(
+        "--workers",
+        default="1,2",
+        help="server processes to time, comma-separated (default 1,2: the JSON's figures are the last)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     rng = random.Random(20261201)
@@ -229,7 +263,11 @@ def main() -> int:
             leftover.unlink()
     sqlite_store = Store.open(f"sqlite:///{path}")
     prepare(sqlite_store, args.size, "SQLite")
-    sqlite = bench(sqlite_store, f"SQLite ({args.size:,} mentions)", args.queries, args.inbox, rng)
+    counts = [int(n) for n in args.workers.split(",")]
+    runs: dict[str, dict[int, dict[str, float]]] = {"sqlite": {}, "postgres": {}}
+    for n in counts:
+        runs["sqlite"][n] = bench(sqlite_store, f"SQLite ({args.size:,} mentions)", args.queries, args.inbox, rng, n)
+    sqlite = runs["sqlite"][counts[-1]]
     sqlite_store.dispose()
     pg: dict[str, float] = {}
     if not args.skip_postgres:
@@ -237,16 +275,25 @@ def main() -> int:
         prepare(pg_store, args.size, "PostgreSQL")
         with pg_store.engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE")
-        pg = bench(pg_store, f"PostgreSQL ({args.size:,} mentions)", args.queries, args.inbox, rng)
+        for n in counts:
+            label = f"PostgreSQL ({args.size:,} mentions)"
+            runs["postgres"][n] = bench(pg_store, label, args.queries, args.inbox, rng, n)
+        pg = runs["postgres"][counts[-1]]
         pg_store.dispose()
     print(
         json.dumps(
             {
                 "mentions": args.size,
+                "server_processes": counts[-1],
                 "search_p95_ms": round(sqlite["search_p95"], 1),
                 "search_p95_ms_postgres": round(pg["search_p95"], 1) if pg else None,
                 "inbox_p95_ms": round(sqlite["inbox_p95"], 1),
                 "inbox_p95_ms_postgres": round(pg["inbox_p95"], 1) if pg else None,
+                **{
+                    _key(backend, n): round(figures["search_p95"], 1)
+                    for backend, by_count in runs.items()
+                    for n, figures in by_count.items()
+                },
             }
         )
     )

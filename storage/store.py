@@ -80,6 +80,12 @@ class Store:
         return self._clock()
 
     @property
+    def url(self) -> str:
+        """The URL the store was opened with, any password included: for handing to a process
+        that opens the same store, never for a message or a log (:attr:`display_url` is)."""
+        return self._url
+
+    @property
     def display_url(self) -> str:
         """The database URL with any password masked, for messages and logs."""
         return display_url(self._engine.url)

@@ -24,8 +24,15 @@ __all__ = ["serve"]
     is_flag=True,
     help="Serve the demo store (cxpulse-demo.db, made by `cxpulse demo`) and print a login for it.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes serving requests (one per CPU core uses them all; login throttling counts per process).",
+)
 @pass_app
-def serve(app: AppContext, host: str, port: int, demo: bool) -> None:
+def serve(app: AppContext, host: str, port: int, demo: bool, workers: int) -> None:
     """Serve the CX workspace: the inbox of flagged mentions, triage, label corrections,
     and the REST API under /api/v1 (token auth, `cxpulse tokens create`).
 
@@ -56,4 +63,5 @@ def serve(app: AppContext, host: str, port: int, demo: bool) -> None:
     app.out.print(f"workspace: {url}  (store {store.display_url}; Ctrl-C stops)", markup=False)
     if demo:
         app.out.print(f"log in as {username} with password {password}", markup=False)
-    run_server(create_app(store, model_version=version, sla=settings.workspace.sla), host=host, port=port)
+    workspace = create_app(store, model_version=version, sla=settings.workspace.sla)
+    run_server(workspace, host=host, port=port, workers=workers)

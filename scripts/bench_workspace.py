@@ -174,7 +174,8 @@ def bench(
     def one(params: dict[str, Any]) -> float:
         client = getattr(local, "client", None)
         if client is None:
-            client = local.client = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"})
+            headers = {"Authorization": f"Bearer {token}"}
+            client = local.client = httpx.Client(base_url=base, headers=headers, timeout=60)
         started = time.perf_counter()
         response = client.get("/api/v1/mentions", params=params)
         elapsed = (time.perf_counter() - started) * 1000
@@ -196,7 +197,7 @@ def bench(
             f"{len(timings) / wall:.0f} requests/s"
         )
         renders = []
-        with httpx.Client(base_url=base, cookies={"cxpulse_session": session.token}) as client:
+        with httpx.Client(base_url=base, cookies={"cxpulse_session": session.token}, timeout=120) as client:
             for i in range(inbox_renders + 2):
                 started = time.perf_counter()
                 response = client.get("/")

@@ -199,6 +199,8 @@ def trend_table(
     now = store.now()
     start = parse_moment(since, "--since", tz, now)
     end = parse_moment(until, "--until", tz, now, end=True)
+    if start >= end:
+        raise InputError(f"--since {since!s} is not before --until {until!s}; give the earlier time as --since")
     periods = grid(by, start, end, timezone)
     chosen = [b for b in (brands or ()) if b.strip()]
     found = measure(

@@ -22,8 +22,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from cxpulse.app import feedback, triage, workspace
-from cxpulse.app.trends import PERIODS
 from cxpulse.app.sla import sla_state
+from cxpulse.app.trends import PERIODS
 from cxpulse.app.triage import TriageChange
 from cxpulse.app.users import User
 from cxpulse.web.params import SearchParams
@@ -459,7 +459,7 @@ class TrendsOut(BaseModel):
     dims: list[str]
     metrics: list[str]
     columns: list[str] = Field(description="period_start, period_end, the dimensions, each metric and its _change.")
-    rows: list[dict[str, Any]] = Field(description="Times in ISO 8601 with their offset; null where nothing to measure.")
+    rows: list[dict[str, Any]] = Field(description="Times in ISO 8601 with their offset; null: nothing to measure.")
 
 
 Names = Annotated[str, Query(max_length=500, description="Comma-separated names.")]

@@ -21,11 +21,14 @@ has topic None).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from datetime import datetime
+from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, distinct, false, func, literal_column, select, true
+from sqlalchemy.pool import StaticPool
 
 from storage.connections import reading
 from storage.models import ClassificationModel, MentionBrandModel, MentionModel, TriageItemModel
@@ -43,6 +46,9 @@ __all__ = [
 ]
 
 m, mb, c, t = MentionModel, MentionBrandModel, ClassificationModel, TriageItemModel
+
+PARALLEL = 4
+"""Runs of periods counted side by side (each on its own pooled connection)."""
 
 DIMENSIONS = (
     "brand",
@@ -221,11 +227,35 @@ def _base(
     return stmt.where(*where), keys
 
 
-def trend_counts(store: Store, scope: TrendScope, counts: Sequence[str]) -> list[Count]:
+def _chunks(periods: int, workers: int) -> list[tuple[int, int]]:
+    """``[start, end)`` runs of consecutive periods, about equal, at most ``workers`` of them."""
+    n = max(1, min(workers, periods))
+    edges = [round(i * periods / n) for i in range(n + 1)]
+    return [(a, b) for a, b in pairwise(edges) if b > a]
+
+
+def trend_counts(store: Store, scope: TrendScope, counts: Sequence[str], *, workers: int = PARALLEL) -> list[Count]:
     """The ``counts`` (names from :data:`COUNTS`) per period and dimension values.
 
-    Groups without a mention are not returned (the application fills them).
+    Groups without a mention are not returned (the application fills them). Every
+    count is of one period, so runs of periods are counted side by side, each on its
+    own connection (``workers`` at most; both backends read concurrently and sqlite3
+    releases the GIL while it works), and the results are simply put together.
     """
+    periods = len(scope.bounds) - 1
+    if isinstance(store.engine.pool, StaticPool):
+        workers = 1  # an in-memory SQLite store has one connection
+    runs = _chunks(periods, workers)
+    if len(runs) == 1:
+        return _counts(store, scope, counts, 0)
+    with ThreadPoolExecutor(max_workers=len(runs), thread_name_prefix="trends") as pool:
+        parts = [
+            pool.submit(_counts, store, replace(scope, bounds=scope.bounds[a : b + 1]), counts, a) for a, b in runs
+        ]
+        return [row for part in parts for row in part.result()]
+
+
+def _counts(store: Store, scope: TrendScope, counts: Sequence[str], offset: int) -> list[Count]:
     names = list(dict.fromkeys(["mentions", *counts]))
     columns = [_count_column(name).label(f"n{i}") for i, name in enumerate(names)]
     stmt, keys = _base(store, scope, columns, classified=bool(CLASSIFIED_COUNTS & set(names)), triage=False)
@@ -236,7 +266,7 @@ def trend_counts(store: Store, scope: TrendScope, counts: Sequence[str]) -> list
         rows = connection.execute(stmt).all()
     return [
         Count(
-            int(row[0]),
+            offset + int(row[0]),
             tuple(row[1:width]),
             {name: float(value or 0) for name, value in zip(names, row[width:], strict=True)},
         )

@@ -6,6 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -122,3 +125,9 @@ def test_a_store_without_classifications(cli: Any, db: str) -> None:
 def test_an_unknown_period_is_a_usage_error(cli: Any, db: str) -> None:
     result = cli("--db", db, "trends", "--by", "fortnight")
     assert result.code == 2 and "fortnight" in result.err
+
+
+def test_the_cli_starts_without_pandas() -> None:
+    root = Path(__file__).resolve().parents[2]
+    code = "import sys, cxpulse, cxpulse.cli.main; assert 'pandas' not in sys.modules, 'pandas imported at start'"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=root, env={**os.environ, "PYTHONPATH": str(root)})

@@ -26,6 +26,8 @@ __all__ = ["DIMENSIONS", "Measures", "TrendTable", "measure", "open_store", "tre
 
 DIMENSIONS = queries.DIMENSIONS
 Key = tuple[Any, ...]
+MAX_ROWS = 1_000_000
+"""The most rows one trend table may have (periods x combinations of dimension values)."""
 NO_CLASSIFICATIONS = (
     "the store has no classifications yet; run `cxpulse classify` first, or ask only for "
     "metrics {plain} split by {dims}"
@@ -224,6 +226,11 @@ def trend_table(
             f"no mentions{scope} from {periods.start(1):%Y-%m-%d %H:%M} to "
             f"{periods.end(periods.periods):%Y-%m-%d %H:%M} ({timezone}); widen --since/--until"
             + (" or check the brand names (they are case-sensitive)" if chosen else "")
+        )
+    if len(keys) * periods.periods > MAX_ROWS:
+        raise InputError(
+            f"the table would have {len(keys) * periods.periods:,} rows (over {MAX_ROWS:,}); "
+            "use a coarser --by, fewer --dims or a shorter --since/--until"
         )
     rows: list[dict[str, Any]] = []
     for key in keys:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import json
 import sys
 from pathlib import Path
 
 import click
+from rich.console import Console
 
 from cxpulse.app.trends import METRICS, PERIODS
 from cxpulse.app.trends.engine import DIMENSIONS
@@ -137,24 +139,19 @@ def trends(
     if fmt == "csv":
         text = frame.to_csv(index=False)
     elif fmt == "json":
-        rows = records(frame)
         if output is None:
-            print_json(app.out, rows)
+            print_json(app.out, records(frame))
             return
-        import json
-
-        text = json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps(records(frame), ensure_ascii=False, indent=2) + "\n"
     else:
-        shown = frame.drop(columns=["period_end"])
-        columns = ["period", *(str(c) for c in shown.columns[1:])]
-        rows_out = [[None if _missing(v) else v for v in row] for row in shown.itertuples(index=False)]
+        columns = [str(c) for c in frame.columns if c != "period_end"]
+        rows = [[_when(row["period_start"]), *(row[c] for c in columns[1:])] for row in records(frame)]
+        shown = table(None, ["period", *columns[1:]], rows)
         if output is None:
-            app.out.print(table(None, columns, rows_out))
+            app.out.print(shown)
             return
-        from rich.console import Console
-
         capture = Console(file=io.StringIO(), width=10_000, soft_wrap=True, highlight=False)
-        capture.print(table(None, columns, rows_out))
+        capture.print(shown)
         text = capture.file.getvalue()  # type: ignore[attr-defined]
     if output is not None:
         output.write_text(text, encoding="utf-8")
@@ -162,8 +159,6 @@ def trends(
         app.out.file.write(text)
 
 
-def _missing(value: object) -> bool:
-    try:
-        return bool(value != value) or value is None or str(value) == "<NA>"
-    except (TypeError, ValueError):
-        return False
+def _when(iso: str) -> str:
+    """``2026-10-19T00:00:00+02:00`` as the table shows it: ``2026-10-19 00:00`` (local time)."""
+    return iso[:16].replace("T", " ")

@@ -1,5 +1,9 @@
 """The aggregate SQL behind a digest: a few GROUP BY queries over one date range.
 
+The period's figures (volumes, sentiment, gaps, ratings, switching, the day chart)
+come from the trends engine (:mod:`storage.trends`), so they equal an export's;
+these are the rest: topics with their complaints, quotes, complaint texts, backlog.
+
 Every query walks ``ix_mentions_created_at`` over the range (the previous
 period's start to the current period's end), looks the brand link up by
 primary key and the classification by ``(mention_id, model_version)``, and
@@ -30,12 +34,10 @@ from storage.models import ClassificationModel, MentionBrandModel, MentionModel,
 from storage.store import Store
 
 __all__ = [
-    "CountRow",
     "QuoteRow",
     "ShortfallRow",
     "TopicRow",
     "complaint_texts",
-    "day_counts",
     "newest_switching",
     "open_flagged",
     "top_shortfalls",
@@ -43,24 +45,6 @@ __all__ = [
 ]
 
 m, mb, c, t = MentionModel, MentionBrandModel, ClassificationModel, TriageItemModel
-
-
-@dataclass(frozen=True)
-class CountRow:
-    brand: str
-    day: int
-    """Index of the local day from the start of the range."""
-    sentiment: str | None
-    expectation_gap: str | None
-    mentions: int
-    rated: int
-    rating_sum: float
-    open_flagged: int = 0
-    """Of ``mentions``, those flagged and still open (no triage row, or status open)."""
-    switching: int = 0
-    """Of ``mentions``, those whose customer says they will leave, cancel or switch."""
-    switching_read: int = 0
-    """Of ``mentions``, those classified by a model with a switching head (2.0 on)."""
 
 
 @dataclass(frozen=True)
@@ -110,53 +94,6 @@ def _complaint() -> ColumnElement[bool]:
 
 def _in_range(brands: Sequence[str], start: datetime, end: datetime) -> list[ColumnElement[bool]]:
     return [m.created_at >= start, m.created_at < end, mb.brand.in_(list(brands)), m.duplicate_of_id.is_(None)]
-
-
-def day_counts(
-    store: Store, brands: Sequence[str], bounds: Sequence[datetime], model_version: str | None
-) -> list[CountRow]:
-    """Mentions per brand, local day, sentiment and expectation gap.
-
-    ``bounds`` are the UTC starts of consecutive local days plus the end of the
-    last one; day ``i`` is ``[bounds[i], bounds[i + 1])``. Unclassified
-    mentions come with sentiment and gap None. Each row also counts its
-    switching threats, and the mentions a switching head read at all.
-    """
-    inner = bounds[1:-1]
-    day: ColumnElement[Any] = (
-        case(*((m.created_at < b, i) for i, b in enumerate(inner)), else_=len(inner)) if inner else func.abs(0)
-    )
-    day_label = day.label("day")
-    closed = select(t.id).where(t.mention_id == m.id, t.status != "open").exists()
-    open_flagged = case((and_(c.flagged == true(), ~closed), 1), else_=0)
-    switching = case((c.switching == true(), 1), else_=0)
-    stmt = (
-        select(
-            mb.brand,
-            day_label,
-            c.sentiment,
-            c.expectation_gap,
-            func.count().label("n"),
-            func.count(m.rating).label("rated"),
-            func.coalesce(func.sum(m.rating), 0.0).label("rating_sum"),
-            func.coalesce(func.sum(open_flagged), 0).label("open_flagged"),
-            func.coalesce(func.sum(switching), 0).label("switching"),
-            func.count(c.switching).label("switching_read"),
-        )
-        .select_from(m)
-        .join(mb, mb.mention_id == m.id)
-        .outerjoin(c, _classified(model_version))
-        .where(*_in_range(brands, bounds[0], bounds[-1]))
-        .group_by(mb.brand, day_label, c.sentiment, c.expectation_gap)
-    )
-    with reading(store.engine, "count a digest's mentions by day") as connection:
-        rows = connection.execute(stmt).all()
-    return [
-        CountRow(
-            brand, int(d), sentiment, gap, int(n), int(rated), float(rating_sum), int(flagged), int(threats), int(read)
-        )
-        for brand, d, sentiment, gap, n, rated, rating_sum, flagged, threats, read in rows
-    ]
 
 
 def topic_counts(

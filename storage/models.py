@@ -112,6 +112,18 @@ class MentionModel(Base):
         UniqueConstraint("source", "external_id", name="uq_mentions_source_external_id"),
         Index("ix_mentions_created_at", "created_at", "id"),
         Index("ix_mentions_content_hash", "content_hash", "duplicate_of_id"),
+        # Covers what a trend reads of a mention (migration 0009, storage.trends).
+        Index(
+            "ix_mentions_trends",
+            "created_at",
+            "duplicate_of_id",
+            "id",
+            "author_handle",
+            "rating",
+            "source",
+            "channel",
+            "language",
+        ),
         # Partial: most mentions are no copy, and a full index on a mostly-NULL column
         # lures planners into scanning it for "duplicate_of_id IS NULL".
         Index(
@@ -170,6 +182,20 @@ class ClassificationModel(Base):
         UniqueConstraint("mention_id", "model_version", name="uq_classifications_mention_id_model_version"),
         Index("ix_classifications_flagged", "flagged"),
         Index("ix_classifications_classified_at", "classified_at"),
+        # Covers what a trend reads of a classification (migration 0009, storage.trends).
+        Index(
+            "ix_classifications_trends",
+            "mention_id",
+            "model_version",
+            "sentiment",
+            "expectation_gap",
+            "flagged",
+            "switching",
+            "emotion",
+            "about_brand",
+            "lifecycle",
+            "topics",
+        ),
         Index(
             "ix_classifications_flagged_model_version",
             "model_version",

@@ -15,6 +15,7 @@ from pydantic import Field, field_validator, model_validator
 
 from classifiers.settings import ClassifiersConfig, TopicConfig
 from cxpulse.config.digests import DigestConfig
+from cxpulse.config.reporting import ReportingConfig
 from cxpulse.config.service import AlertsConfig, ServiceConfig
 from cxpulse.config.smtp import SmtpConfig, one_line
 from cxpulse.config.workspace import WorkspaceConfig
@@ -163,6 +164,9 @@ class Settings(SettingsModel):
     alerts: AlertsConfig = Field(default_factory=AlertsConfig, description="Spike alerts.")
     workspace: WorkspaceConfig = Field(
         default_factory=WorkspaceConfig, description="The CX workspace of `cxpulse serve` (SLA per priority)."
+    )
+    reporting: ReportingConfig = Field(
+        default_factory=ReportingConfig, description="Trends: the time zone periods are counted in."
     )
 
     @model_validator(mode="after")

@@ -1,4 +1,4 @@
-"""The REST API under ``/api/v1``: search, a mention's detail, triage (single and bulk), feedback.
+"""The REST API under ``/api/v1``: search, a mention's detail, triage (single and bulk), feedback, trends.
 
 Token auth only (``Authorization: Bearer TOKEN``, from ``cxpulse tokens create``),
 with the token user's role: any role reads, agents and admins write. Errors are
@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from cxpulse.app import feedback, triage, workspace
 from cxpulse.app.sla import sla_state
+from cxpulse.app.trends import PERIODS
 from cxpulse.app.triage import TriageChange
 from cxpulse.app.users import User
 from cxpulse.web.params import SearchParams
@@ -68,6 +69,7 @@ Lifecycle = Enum("Lifecycle", {e: e for e in LIFECYCLE_STAGES}, type=str)  # typ
 Status = Enum("Status", {s: s for s in TRIAGE_STATUSES}, type=str)  # type: ignore[misc]
 Priority = Enum("Priority", {p: p for p in PRIORITIES}, type=str)  # type: ignore[misc]
 Order = Enum("Order", {o: o for o in workspace.ORDERS}, type=str)  # type: ignore[misc]
+TrendPeriod = Enum("TrendPeriod", {p: p for p in PERIODS}, type=str)  # type: ignore[misc]
 FeedbackField = Enum("FeedbackField", {f: f for f in feedback.FEEDBACK_FIELDS}, type=str)  # type: ignore[misc]
 
 Text = Annotated[str, Field(max_length=200)]
@@ -464,6 +466,66 @@ def add_feedback(
         state.store, user, mention_id, body.field.value, body.value, model_version=state.model_version, note=body.note
     )
     return FeedbackCreated(id=row_id)
+
+
+class TrendsOut(BaseModel):
+    """A trend table (docs/trends.md): ``rows`` are objects keyed by ``columns``."""
+
+    by: str
+    timezone: str
+    dims: list[str]
+    metrics: list[str]
+    columns: list[str] = Field(description="period_start, period_end, the dimensions, each metric and its _change.")
+    rows: list[dict[str, Any]] = Field(description="Times in ISO 8601 with their offset; null: nothing to measure.")
+
+
+Names = Annotated[str, Query(max_length=500, description="Comma-separated names.")]
+When = Annotated[str, Query(max_length=100, description="now, 12h / 7d / 2w ago, 2026-11-01 or 2026-11-01T08:00.")]
+
+
+@router.get("/trends", response_model=TrendsOut, summary="CX metrics per period and dimension")
+def trends(
+    by: TrendPeriod = TrendPeriod.week,  # type: ignore[attr-defined]
+    dims: Names = "",
+    metrics: Names = "mentions",
+    since: When = "90d",
+    until: When = "now",
+    brand: Annotated[list[Text], Many] = NO_VALUES,
+    tz: Annotated[str | None, Query(max_length=100, description="IANA zone; default [reporting] timezone.")] = None,
+    wide: bool = False,
+    include_duplicates: bool = False,
+    user: User = Reader,
+    state: WorkspaceState = State,
+) -> TrendsOut:
+    """The trends of `cxpulse trends` (same parameters and numbers): one row per period and
+    combination of dimension values, zero-filled, each metric with its change."""
+    from cxpulse.app.trends import trends as compute  # pandas loads on the first trends request
+    from cxpulse.app.trends.frame import records
+
+    dim_names = [d.strip() for d in dims.split(",") if d.strip()]
+    metric_names = [m.strip() for m in metrics.split(",") if m.strip()]
+    zone = tz or state.timezone
+    frame = compute(
+        state.store,
+        by=by.value,
+        dims=dim_names,
+        metrics=metric_names,
+        since=since,
+        until=until,
+        brands=list(dict.fromkeys(brand)) or None,
+        timezone=zone,
+        wide=wide,
+        include_duplicates=include_duplicates,
+        competitors=state.competitors,
+    )
+    return TrendsOut(
+        by=by.value,
+        timezone=zone,
+        dims=dim_names,
+        metrics=metric_names,
+        columns=[str(c) for c in frame.columns],
+        rows=records(frame),
+    )
 
 
 def openapi_route(request: Request, user: User = Reader) -> JSONResponse:

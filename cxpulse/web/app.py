@@ -33,8 +33,11 @@ def create_app(
     secure_cookies: bool = True,
     throttle: LoginThrottle | None = None,
     sla: SlaConfig | None = None,
+    timezone: str = "UTC",
+    competitors: dict[str, list[str]] | None = None,
 ) -> FastAPI:
-    """The workspace on ``store``, showing the labels of ``model_version`` (None: each mention's newest)."""
+    """The workspace on ``store``, showing the labels of ``model_version`` (None: each mention's newest);
+    trends count in ``timezone`` and compare each brand with its ``competitors``."""
     app = FastAPI(
         title="cxpulse workspace API",
         version="1",
@@ -49,6 +52,8 @@ def create_app(
         secure_cookies=secure_cookies,
         throttle=throttle or LoginThrottle(),
         sla=sla or SlaConfig(),
+        timezone=timezone,
+        competitors=competitors,
     )
     app.middleware("http")(security_headers)
     install_error_handlers(app, pages.render_error)

@@ -3,7 +3,7 @@
 With one process the store's connection pool serves uvicorn's threads. With ``workers``
 above one, uvicorn starts that many processes; each builds the same app from what the
 parent hands it in the environment variable :data:`ENVIRONMENT` (the store's URL, the
-model version, the SLA targets), so each opens its own connections. Login throttling is
+model version, the SLA targets, the reporting zone and the competitors), so each opens its own connections. Login throttling is
 then counted per process: an address gets ``workers`` times the attempts before a pause.
 """
 
@@ -41,6 +41,8 @@ def serve(app: FastAPI, *, host: str = "127.0.0.1", port: int = 8000, workers: i
             "model_version": state.model_version,
             "secure_cookies": state.secure_cookies,
             "sla": state.sla.model_dump(),
+            "timezone": state.timezone,
+            "competitors": state.competitors,
         }
     )
     uvicorn.run(f"{__name__}:app_from_environment", factory=True, workers=workers, **options)  # type: ignore[arg-type]
@@ -54,4 +56,6 @@ def app_from_environment() -> FastAPI:
         model_version=spec["model_version"],
         secure_cookies=spec["secure_cookies"],
         sla=SlaConfig.model_validate(spec["sla"]),
+        timezone=spec["timezone"],
+        competitors=spec["competitors"],
     )

@@ -24,6 +24,10 @@ class WorkspaceState:
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     sla: SlaConfig = field(default_factory=SlaConfig)
     """The targets that mark items overdue (``[workspace.sla]``); "now" is the store's clock."""
+    timezone: str = "UTC"
+    """The zone trends count periods in (``[reporting] timezone``)."""
+    competitors: dict[str, list[str]] | None = None
+    """Each brand's competitors, for share of voice (None: every brand in the store)."""
 
 
 def workspace_state(request: Request) -> WorkspaceState:

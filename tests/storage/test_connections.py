@@ -10,14 +10,16 @@ import pytest
 
 from foundation.errors import StorageError
 from foundation.periods import parse_period
-from storage import Store, alerts, digest_runs, digests, display_url
+from storage import Store, alerts, digest_runs, digests, display_url, trends
+from storage.trends import TrendScope
 
 START = datetime(2026, 11, 16, tzinfo=UTC)
 END = datetime(2026, 11, 23, tzinfo=UTC)
 PERIOD = parse_period("last-week", "week", "UTC", END)
 
 OPERATIONS: dict[str, Callable[[Store], Any]] = {
-    "count a digest's mentions by day": lambda s: digests.day_counts(s, ["acme"], [START, END], "v1"),
+    "count mentions per period for a trend": lambda s: trends.trend_counts(s, TrendScope([START, END]), ["mentions"]),
+    "compute resolution times for a trend": lambda s: trends.resolution_medians(s, TrendScope([START, END])),
     "count a digest's topics": lambda s: digests.topic_counts(s, ["acme"], START, START, END, "v1"),
     "read a digest's shortfalls": lambda s: digests.top_shortfalls(s, "acme", START, END, "v1", 5),
     "read a digest's complaint texts": lambda s: digests.complaint_texts(s, "acme", START, END, "v1", limit=5),

@@ -108,6 +108,7 @@ def test_the_openapi_schema_is_for_token_holders(anonymous: TestClient, token_fo
         "/api/v1/mentions/{mention_id}/triage",
         "/api/v1/triage",
         "/api/v1/mentions/{mention_id}/feedback",
+        "/api/v1/trends",
     }
     assert "token" in schema["components"]["securitySchemes"]
     assert anonymous.get("/docs").status_code == 404  # no Swagger UI: it would load from a CDN

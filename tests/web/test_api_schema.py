@@ -35,7 +35,7 @@ def test_the_api_keeps_to_its_schema(app: FastAPI, token_for: Headers) -> None:
     headers = token_for("alex")
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app, headers=headers)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 5
+    assert len(operations) == 6
     for operation in operations:
         cases = st.one_of(
             operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE)

@@ -23,6 +23,7 @@ from cxpulse.app.digest.model import (
     VoiceShare,
 )
 from cxpulse.app.digest.phrases import emerging_phrases
+from cxpulse.app.trends import Measures, measure
 from cxpulse.config import LoadedConfig, Settings
 from cxpulse.config.digests import DigestConfig
 from foundation.clock import utc_now
@@ -44,6 +45,17 @@ MAX_EMERGING = 5
 COMPLAINT_TEXTS = 5000
 """At most this many complaint texts per brand and period are scanned for emerging phrases."""
 PARALLEL_QUERIES = 4
+PERIOD_METRICS = [
+    "mentions",
+    "classified",
+    "net_sentiment",
+    "shortfall_rate",
+    "avg_rating",
+    "rated",
+    "switching_count",
+    "switching_rate",
+]
+"""What the digest reads from the trends engine for the period and the one before."""
 _T = TypeVar("_T")
 
 
@@ -82,7 +94,8 @@ def build_digest(
     version = model_version or store.latest_model_version()
     groups = [_brand_and_competitors(settings, b) for b in digest.brands]
     everyone = sorted({name for _, group in groups for name in group})
-    bounds = [midnight_utc(day, period.zone) for day in previous.days + period.days] + [period.end_utc]
+    day_bounds = [midnight_utc(day, period.zone) for day in previous.days + period.days] + [period.end_utc]
+    period_bounds = [previous.start_utc, period.start_utc, period.end_utc]
     current, before = (period.start_utc, period.end_utc), (previous.start_utc, previous.end_utc)
 
     # The queries are independent: run them side by side, each on its own connection
@@ -91,7 +104,18 @@ def build_digest(
         return pool.submit(query, store, *args, **kwargs)
 
     with ThreadPoolExecutor(max_workers=PARALLEL_QUERIES, thread_name_prefix="digest") as pool:
-        counts = run(queries.day_counts, everyone, bounds, version)
+        # The period's figures come from the trends engine, so they equal an export's.
+        lenient = {"model_version": version, "require_classifications": False}
+        totals = run(measure, period_bounds, ["brand"], PERIOD_METRICS, brands=everyone, **lenient)
+        daily = run(measure, day_bounds, ["brand", "sentiment"], ["mentions"], brands=digest.brands, **lenient)
+        handling = run(
+            measure,
+            period_bounds[1:],
+            ["brand", "flagged", "triage_status"],
+            ["mentions"],
+            brands=digest.brands,
+            **lenient,
+        )
         topics = run(queries.topic_counts, digest.brands, previous.start_utc, *current, version)
         flagged = run(queries.open_flagged, digest.brands, version)
         per_brand = {
@@ -109,7 +133,7 @@ def build_digest(
                 group,
                 period,
                 previous,
-                counts.result(),
+                (totals.result(), daily.result(), handling.result()),
                 [row for row in topics.result() if row.brand == brand],
                 per_brand[brand][0].result(),
                 (per_brand[brand][1].result(), per_brand[brand][2].result()),
@@ -137,39 +161,35 @@ def _assemble(
     group: Sequence[str],
     period: Period,
     previous: Period,
-    counts: Sequence[queries.CountRow],
+    measures: tuple[Measures, Measures, Measures],
     topics: Sequence[queries.TopicRow],
     shortfall_rows: Sequence[queries.ShortfallRow],
     texts: tuple[list[str], list[str]],
     open_flagged: int,
     switching_rows: Sequence[queries.QuoteRow],
 ) -> BrandDigest:
-    split = len(previous.days)
+    totals, daily, handling = measures
     days = previous.days + period.days
-    per_day: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    totals: dict[tuple[str, bool], dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for row in counts:
-        current = row.day >= split
-        bucket = totals[(row.brand, current)]
-        bucket["volume"] += row.mentions
-        bucket["rated"] += row.rated
-        bucket["rating_sum"] += row.rating_sum
-        bucket["open_flagged"] += row.open_flagged
-        bucket["switching"] += row.switching
-        bucket["switching_read"] += row.switching_read
-        if row.sentiment is not None:
-            bucket["classified"] += row.mentions
-            bucket[row.sentiment] += row.mentions
-            if row.expectation_gap == "shortfall":
-                bucket["shortfall"] += row.mentions
-        if row.brand == brand:
-            day = per_day[row.day]
-            day["total"] += row.mentions
-            if row.sentiment is not None:
-                day[row.sentiment] += row.mentions
+    now, before = totals.get(1, (brand,)), totals.get(0, (brand,))
 
-    def metric(name: str) -> Metric:
-        return Metric(*(_measure(totals[(brand, current)], name) for current in (True, False)))
+    def metric(name: str, per: float = 1.0) -> Metric:
+        current, earlier = now[name], before[name]
+        return Metric(None if current is None else current / per, None if earlier is None else earlier / per)
+
+    per_day: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for key in daily.keys():
+        if key[0] != brand:
+            continue
+        for i in range(len(days)):
+            n = int(daily.get(i, key)["mentions"] or 0)
+            per_day[i]["total"] += n
+            if key[1] is not None:
+                per_day[i][key[1]] += n
+    open_in_period = sum(
+        int(handling.get(0, key)["mentions"] or 0)
+        for key in handling.keys()
+        if key[0] == brand and key[1] is True and key[2] in (None, "open")
+    )
 
     topic_now: dict[str, int] = defaultdict(int)
     topic_before: dict[str, int] = defaultdict(int)
@@ -195,7 +215,11 @@ def _assemble(
         for phrase, n, before in emerging_phrases(texts[0], texts[1], exclude=names, limit=MAX_EMERGING)
     ]
 
-    volumes = {(name, current): int(totals[(name, current)]["volume"]) for name in group for current in (True, False)}
+    volumes = {
+        (name, current): int(totals.get(1 if current else 0, (name,))["mentions"] or 0)
+        for name in group
+        for current in (True, False)
+    }
     share_of_voice: list[VoiceShare] = []
     if len(group) > 1:
         all_now = sum(volumes[(name, True)] for name in group)
@@ -246,22 +270,17 @@ def _assemble(
                 truncated=cut,
             )
         )
-    read_switching = any(totals[(brand, current)]["switching_read"] for current in (True, False))
-    switching = (
-        Metric(totals[(brand, True)]["switching"], totals[(brand, False)]["switching"])
-        if read_switching
-        else Metric(None, None)
-    )
+    read_switching = now["switching_rate"] is not None or before["switching_rate"] is not None
+    switching = metric("switching_count") if read_switching else Metric(None, None)
 
-    now_totals = totals[(brand, True)]
     return BrandDigest(
         brand=brand,
         volume=Metric(float(volumes[(brand, True)]), float(volumes[(brand, False)])),
-        net_sentiment=metric("net_sentiment"),
-        shortfall_share=metric("shortfall_share"),
-        average_rating=metric("average_rating"),
-        ratings=int(now_totals["rated"]),
-        classified=int(now_totals["classified"]),
+        net_sentiment=metric("net_sentiment", 100),  # the engine's -100..100 as the digest's -1..1
+        shortfall_share=metric("shortfall_rate"),
+        average_rating=metric("avg_rating"),
+        ratings=int(now["rated"] or 0),
+        classified=int(now["classified"] or 0),
         days=tuple(
             DayPoint(
                 day,
@@ -279,18 +298,7 @@ def _assemble(
         emerging=tuple(emerging[:MAX_EMERGING]),
         share_of_voice=tuple(share_of_voice),
         open_flagged=open_flagged,
-        open_flagged_in_period=int(now_totals["open_flagged"]),
+        open_flagged_in_period=open_in_period,
         switching=switching,
         switching_threats=tuple(threats),
     )
-
-
-def _measure(bucket: dict[str, float], name: str) -> float | None:
-    classified = bucket["classified"]
-    if name == "net_sentiment":
-        return (bucket["positive"] - bucket["negative"]) / classified if classified else None
-    if name == "shortfall_share":
-        return bucket["shortfall"] / classified if classified else None
-    if name == "average_rating":
-        return bucket["rating_sum"] / bucket["rated"] if bucket["rated"] else None
-    raise ValueError(name)

@@ -34,6 +34,10 @@ def register_commands(cli: click.Group) -> None:
 
     cli.add_command(digest.digest)
 
+    from cxpulse.cli.commands import trends
+
+    cli.add_command(trends.trends)
+
     from cxpulse.cli.commands import serve, users
 
     cli.add_command(serve.serve)

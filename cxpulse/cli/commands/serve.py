@@ -63,5 +63,12 @@ def serve(app: AppContext, host: str, port: int, demo: bool, workers: int) -> No
     app.out.print(f"workspace: {url}  (store {store.display_url}; Ctrl-C stops)", markup=False)
     if demo:
         app.out.print(f"log in as {username} with password {password}", markup=False)
-    workspace = create_app(store, model_version=version, sla=settings.workspace.sla)
+    competitors = {b.name: list(b.competitors) for b in settings.brands} if settings.brands else None
+    workspace = create_app(
+        store,
+        model_version=version,
+        sla=settings.workspace.sla,
+        timezone=settings.reporting.timezone,
+        competitors=competitors,
+    )
     run_server(workspace, host=host, port=port, workers=workers)

@@ -20,8 +20,14 @@ import os
 from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-__all__ = ["Comparison", "FaultRecord", "FaultReport", "compare", "long_run"]
+from sqlalchemy import select
+
+from storage import Store
+from storage.models import ClassificationModel, DigestRunModel, MentionModel, SourceCursorModel, TriageItemModel
+
+__all__ = ["Comparison", "FaultRecord", "FaultReport", "compare", "compare_snapshots", "long_run", "snapshot"]
 
 
 def long_run() -> bool:
@@ -117,3 +123,45 @@ def _label(record: FaultRecord) -> str:
     """The fault, and the test's parameters (the backend) when it has some."""
     _, bracket, params = record.test.partition("[")
     return f"{record.fault} [{params}" if bracket else record.fault
+
+
+def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:
+    """What a user would count in ``store``, as comparable rows: mentions (by source and id),
+    classifications and triage items (by their mention), cursors, digest runs."""
+    m, c, t, s, d = MentionModel, ClassificationModel, TriageItemModel, SourceCursorModel, DigestRunModel
+    with store.engine.connect() as connection:
+        mentions = connection.execute(select(m.source, m.external_id, m.content_hash, m.duplicate_of_id)).all()
+        ids = {row.duplicate_of_id for row in mentions if row.duplicate_of_id is not None}
+        keys = {row.id: row.external_id for row in connection.execute(select(m.id, m.external_id).where(m.id.in_(ids)))}
+        labels = connection.execute(
+            select(
+                m.source,
+                m.external_id,
+                c.model_version,
+                c.sentiment,
+                c.topics,
+                c.expectation_gap,
+                c.emotion,
+                c.flagged,
+                c.about_brand,
+                c.switching,
+                c.lifecycle,
+            ).join(m, m.id == c.mention_id)
+        ).all()
+        triage = connection.execute(select(m.source, m.external_id, t.status).join(m, m.id == t.mention_id)).all()
+        cursors = connection.execute(select(s.source, s.brand, s.value)).all()
+        digests = connection.execute(select(d.name, d.period_start, d.status)).all()
+    return {
+        "mentions": [(r.source, r.external_id, r.content_hash, keys.get(r.duplicate_of_id)) for r in mentions],
+        "classifications": [(*r[:4], tuple(r[4] or ()), *r[5:]) for r in labels],
+        "triage items": [tuple(r) for r in triage],
+        "cursors": [tuple(r) for r in cursors],
+        "digest runs": [(r.name, r.period_start.replace(tzinfo=None), r.status) for r in digests],
+    }
+
+
+def compare_snapshots(
+    reference: dict[str, list[tuple[Any, ...]]], actual: dict[str, list[tuple[Any, ...]]]
+) -> dict[str, Comparison]:
+    """:func:`compare` for each kind of row of two :func:`snapshot` results."""
+    return {kind: compare(reference[kind], actual[kind]) for kind in reference}

@@ -72,13 +72,16 @@ def own_pg_url(own_postgres: OwnPostgres) -> str:
 
 
 class _DropsMidMessage(SMTP):
-    """An SMTP session that answers ``DATA`` with 354, reads the first line of the message and
-    closes the connection: the server never has the message (the client cannot know that)."""
+    """An SMTP session that answers ``DATA`` with 354, reads the message's headers and closes the
+    connection: the server never has the message. Whether the client finished writing it first
+    (then it cannot know the message's fate) or its write failed (then it knows) is the network's
+    timing; either way it must not count the message as delivered."""
 
     async def smtp_DATA(self, arg: str) -> None:
-        self.handler.attempts += 1
+        self.event_handler.attempts += 1
         await self.push("354 End data with <CR><LF>.<CR><LF>")
-        await self._reader.readline()
+        while (await self._reader.readline()).strip():
+            pass
         self.transport.close()
 
 

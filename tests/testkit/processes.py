@@ -63,10 +63,13 @@ def cxpulse(config: Path, *args: str, env: dict[str, str] | None = None) -> Chil
 
 def wait_for(condition: Callable[[], bool], what: str, *, child: Child | None = None) -> None:
     """Poll ``condition`` until it holds; fail (with the child's log) if the child ends first or it never does."""
-    deadline = time.monotonic() + 120
+    started = time.monotonic()
+    deadline = started + 120
     while not condition():
         if child is not None and not child.running:
             raise AssertionError(f"the process ended before {what}:\n{child.log()}")
         if time.monotonic() > deadline:
             raise AssertionError(f"gave up waiting for {what}")
         time.sleep(0.02)
+    if os.environ.get("FAULTS_TRACE"):
+        print(f"waited {time.monotonic() - started:.1f}s for {what}")  # noqa: T201

@@ -14,6 +14,7 @@ straight at :func:`cxpulse.config.load_config`, so a failure points at the loade
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from foundation.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = (ROOT / "config.toml").read_text(encoding="utf-8")
-EXAMPLES = 150
+EXAMPLES = 1500 if os.environ.get("FAULTS_LONG", "") not in ("", "0") else 150
 LIMITS = settings(
     max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

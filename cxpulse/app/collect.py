@@ -141,7 +141,7 @@ def _collect_into(
                 )
             except CursorMoved as exc:
                 result.stopped = str(exc)
-                logger.warning("%s for %s: %s", source.name, brand.name, exc)
+                logger.warning("%s", exc)
                 break
             written = held or batch.cursor
             batches += 1

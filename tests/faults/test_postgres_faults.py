@@ -28,7 +28,7 @@ from storage.models import ClassificationModel, MentionModel
 
 pytestmark = pytest.mark.postgres
 
-COUNT = 6000 if long_run() else 2400
+COUNT = 6000 if long_run() else 1600
 CONFIG = """\
 [database]
 url = "{url}"

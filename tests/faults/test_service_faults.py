@@ -122,13 +122,13 @@ def test_run_sigkilled_mid_collect_and_mid_classify_then_restarted_equals_a_clea
     kills = []
     rounds = 2 if long_run() else 1
     try:
-        for _ in range(rounds):
+        for at in sorted(draw.sample(range(20, total * 3 // 4), rounds)):
             service = cxpulse(config, "run")
-            at = watch.mentions() + draw.randint(20, total // (2 * rounds))
             wait_for(lambda at=at: watch.mentions() >= at, f"{at} mentions stored", child=service)
             service.kill()
             kills.append(f"collecting, at {watch.mentions()} of {total} mentions")
-
+        assert watch.mentions() < total, "the service finished collecting before it could be killed"
+        for _ in range(rounds):
             # the classify job reads, classifies and stores up to 512 mentions in one transaction:
             # killed once the model is loaded, the service dies in the middle of that batch
             service = cxpulse(config, "run")

@@ -1,4 +1,7 @@
-"""The real `cxpulse` command as a child process, for tests that kill things under it."""
+"""The real `cxpulse` command as a child process, for tests that kill things under it.
+
+``FAULTS_TRACE=1`` prints how long each wait took (where a slow machine spends the suite's time).
+"""
 
 from __future__ import annotations
 
@@ -72,4 +75,4 @@ def wait_for(condition: Callable[[], bool], what: str, *, child: Child | None = 
             raise AssertionError(f"gave up waiting for {what}")
         time.sleep(0.02)
     if os.environ.get("FAULTS_TRACE"):
-        print(f"waited {time.monotonic() - started:.1f}s for {what}")  # noqa: T201
+        print(f"waited {time.monotonic() - started:.1f}s for {what}")

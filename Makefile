@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 CHROMIUM := /usr/bin/chromium
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install browser demo test check bench clean help
+.PHONY: install browser demo test faults check bench clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -29,6 +29,9 @@ browser:  ## Debian's chromium for the workspace's browser test (apt-get; Playwr
 
 test: install browser  ## run the test suite (PostgreSQL tests are mandatory when CI=true)
 	$(BIN)/python -m pytest
+
+faults: install  ## the fault suite's long run (more kills and rounds, larger inputs; CI runs the short one in `make test`)
+	FAULTS_LONG=1 $(BIN)/python -m pytest tests/faults tests/config/test_loader_properties.py
 
 check: install  ## lint, type-check and check the import layers (docs/architecture.md)
 	$(BIN)/ruff check foundation listener classifiers storage cxpulse scripts tests

@@ -22,6 +22,7 @@ exits with code 1. Library exceptions (tweepy, prawcore, httpx, SQLAlchemy,
     ├── DeliveryError          an email (digest, alert) could not be delivered
     │   └── DeliveryUncertain  it may have been: the server never confirmed the whole message it got
     ├── StorageError           the results store cannot be opened or written
+    │   └── CursorMoved        another run moved a cursor this run was advancing
     ├── AccessError            a login, session or API token was refused
     │   ├── LoginThrottled     too many failed logins; carries ``retry_after`` seconds
     │   └── PermissionDenied   the user's role does not allow the action
@@ -37,6 +38,7 @@ __all__ = [
     "AuthError",
     "ClassifierError",
     "ConfigError",
+    "CursorMoved",
     "CxPulseError",
     "DeliveryError",
     "DeliveryUncertain",
@@ -113,6 +115,11 @@ class DeliveryUncertain(DeliveryError):
 
 class StorageError(CxPulseError):
     """The results store cannot be opened, migrated or written."""
+
+
+class CursorMoved(StorageError):
+    """Another run (a manual `cxpulse collect` beside `cxpulse run`) moved the cursor this run was
+    about to advance: the batch is not stored and this run stops; the other run collects the rest."""
 
 
 class AccessError(CxPulseError):

@@ -193,7 +193,10 @@ def _describe(retry_state: RetryCallState) -> str:
     """The failure of the last attempt, for log lines: its type and the first line of its message."""
     exc = retry_state.outcome.exception() if retry_state.outcome is not None else None
     text = str(exc).splitlines()[0] if str(exc) else ""
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    kind = type(exc).__name__
+    if kind.startswith("_") and text:  # a caller's private marker (an HTTP status): the text says it all
+        return text
+    return f"{kind}: {text}" if text else kind
 
 
 def parse_retry_after(value: str | None, now: datetime) -> float | None:

@@ -127,6 +127,7 @@ class Store:
         source: str,
         brand: str,
         cursor: Cursor,
+        expected: Cursor | None = None,
     ) -> SaveResult:
         """Store a batch for ``brand`` and advance ``source``'s cursor, in one transaction.
 
@@ -134,9 +135,16 @@ class Store:
         stored again but are linked to ``brand``; new copies of content seen
         before are linked to the first copy via ``duplicate_of_id``. Every
         mention must come from ``source``.
+
+        ``expected``: the cursor the caller last loaded or saved. When another
+        run has moved the stored cursor since, nothing is stored and
+        :class:`~foundation.errors.CursorMoved` is raised: two runs of one
+        source and brand never move its cursor backwards.
         """
         with writing(self._engine, "save mentions") as connection:
-            result = save_batch(connection, mentions, source=source, brand=brand, cursor=cursor, now=self._clock())
+            result = save_batch(
+                connection, mentions, source=source, brand=brand, cursor=cursor, now=self._clock(), expected=expected
+            )
         log.debug(
             "saved %d new mentions from %s for %s (%d already stored, %d duplicates)",
             result.inserted,

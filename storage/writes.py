@@ -45,7 +45,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
-from foundation.errors import StorageError
+from foundation.errors import CursorMoved, StorageError
 from foundation.mentions import Cursor, StoredMention
 from foundation.secrets import scrub
 from storage.models import MentionBrandModel, MentionModel, SourceCursorModel
@@ -139,8 +139,14 @@ def save_batch(
     brand: str,
     cursor: Cursor,
     now: datetime,
+    expected: Cursor | None = None,
 ) -> SaveResult:
-    """Store ``mentions`` for ``brand`` and advance the cursor; the caller owns the transaction."""
+    """Store ``mentions`` for ``brand`` and advance the cursor; the caller owns the transaction.
+
+    With ``expected`` (the cursor this run last read or wrote), the cursor is advanced only
+    if it still holds that value; otherwise :class:`~foundation.errors.CursorMoved` is
+    raised, so the caller's transaction rolls back and a cursor never moves backwards.
+    """
     batch = _check(mentions, source)
     inserted: dict[str, int] = {}
     stored_before: int | None = None
@@ -153,7 +159,11 @@ def save_batch(
         _add_brand_facet(connection, source, brand, [x for x in batch if x.external_id not in inserted])
     new = [x for x in batch if x.external_id in inserted]
     linked = _link_duplicates(connection, new, inserted, stored_before)
-    upsert_cursor(connection, source, brand, now=now, cursor=cursor, collected=len(inserted))
+    if not upsert_cursor(connection, source, brand, now=now, cursor=cursor, collected=len(inserted), expected=expected):
+        raise CursorMoved(
+            f"another run moved the cursor of {source} for {brand} while this one was collecting; "
+            "this run stopped without storing its last batch, the other one collects the rest"
+        )
     return SaveResult(inserted=len(inserted), already_stored=len(batch) - len(inserted), duplicates_linked=linked)
 
 
@@ -355,8 +365,12 @@ def upsert_cursor(
     cursor: Cursor | None = None,
     collected: int = 0,
     error: str | None = None,
-) -> None:
+    expected: Cursor | None = None,
+) -> bool:
     """Record a success (``cursor`` given: value, success time, count) or an ``error``.
+
+    With ``expected``, a stored row is changed only while its value is ``expected.value``;
+    returns False when it held another value (nothing changed), True otherwise.
 
     The error text is scrubbed of secrets first (:func:`foundation.secrets.scrub`):
     a server's reply quoted in it may echo a password.
@@ -370,4 +384,12 @@ def upsert_cursor(
     stmt = _insert(connection, c).values(**values)
     changes: dict[str, Any] = {key: stmt.excluded[key] for key in values if key not in ("source", "brand")}
     changes["mentions_collected"] = c.mentions_collected + stmt.excluded.mentions_collected
-    connection.execute(stmt.on_conflict_do_update(index_elements=[c.source, c.brand], set_=changes))
+    guard = None
+    if expected is not None:
+        guard = c.value.is_(None) if expected.value is None else c.value == expected.value
+    upsert = stmt.on_conflict_do_update(index_elements=[c.source, c.brand], set_=changes, where=guard)
+    if guard is None:
+        connection.execute(upsert)
+        return True
+    # RETURNING, not rowcount: psycopg reports no row count for an upsert
+    return connection.execute(upsert.returning(c.source)).first() is not None

@@ -7,6 +7,11 @@ source for batches after the stored cursor, prepares each mention (see
 mentions and the new cursor in one transaction. A crash between batches
 therefore loses nothing and stores nothing twice on the next run.
 
+Two runs of one source and brand at once (`cxpulse run` and a manual `cxpulse
+collect`) never move its cursor backwards: each batch is stored only while the
+cursor is where this run last left it; when another run has moved it, this run
+stops (``stopped`` says why) and the other one collects the rest.
+
 One failing source (or brand) never stops the others: its error is logged,
 recorded in the store for ``cxpulse sources status``, and the run goes on.
 
@@ -28,7 +33,7 @@ from datetime import datetime
 from cxpulse.app.sources import build_source
 from cxpulse.config import LoadedConfig
 from foundation.clock import Clock, utc_now
-from foundation.errors import CxPulseError, RateLimited
+from foundation.errors import CursorMoved, CxPulseError, RateLimited
 from foundation.mentions import Batch, BrandQuery, Cursor, StoredMention
 from listener.prepare import Dropped, MentionPreparer
 from listener.settings import PipelineConfig
@@ -59,6 +64,8 @@ class RunResult:
     retry_at: datetime | None = None
     """When a rate-limited source may be asked again (None: at its next scheduled run)."""
     seconds: float = 0.0
+    stopped: str | None = None
+    """Why the run ended before the source was done although nothing failed (another run moved the cursor)."""
 
     @property
     def ok(self) -> bool:
@@ -117,6 +124,7 @@ def _collect_into(
     checks_ids = bool(getattr(source, "checks_reused_ids", False))
     try:
         previous = store.load_cursor(source.name, brand.name)
+        written = previous  # where this run last left the stored cursor
         held: Cursor | None = None  # once a row is refused here, the cursor stays before it
         for batch in source.fetch(brand, previous):
             prepared = _prepare_batch(batch, preparer, clock(), result)
@@ -127,7 +135,15 @@ def _collect_into(
                 rejected.extend(reused)
                 if reused and held is None:
                     held = previous
-            saved = store.save_batch(prepared, source=source.name, brand=brand.name, cursor=held or batch.cursor)
+            try:
+                saved = store.save_batch(
+                    prepared, source=source.name, brand=brand.name, cursor=held or batch.cursor, expected=written
+                )
+            except CursorMoved as exc:
+                result.stopped = str(exc)
+                logger.warning("%s", exc)
+                break
+            written = held or batch.cursor
             batches += 1
             previous = batch.cursor
             result.stored += saved.inserted

@@ -87,6 +87,8 @@ def _collect(runtime: ServiceRuntime, source_name: str, brand_name: str) -> str:
     if result.error is not None:
         raise _Failed(result.error, result.retry_at)
     stopped = " (stopped early: shutting down)" if runtime.should_stop() else ""
+    if result.stopped is not None:
+        stopped = " (stopped early: another run moved the cursor and collects the rest)"
     return (
         f"{result.fetched} fetched, {result.stored} new, {result.already_stored} already stored, "
         f"{result.duplicates_linked} duplicates, {sum(result.dropped.values())} dropped, "

@@ -104,8 +104,16 @@ class HackerNewsSource(NetworkSource[HackerNewsOptions]):
                 body, _ = client.get_json(f"{opts.api_url.rstrip('/')}/search_by_date", params=params)
                 fetched += 1
                 hits, pages = _page(body, self.name)
+                unreadable = len(body["hits"]) - sum(1 for h in hits if h.get("objectID") and _stamp(h) is not None)
+                if unreadable:
+                    log.warning(
+                        "%s: skipped %d search hit(s) without an objectID or a plausible created_at_i "
+                        "(the API answered something unexpected)",
+                        self.name,
+                        unreadable,
+                    )
                 mentions = tuple(m for m in (self._mention(h) for h in hits) if m is not None)
-                stamps = [h["created_at_i"] for h in hits if isinstance(h.get("created_at_i"), int)]
+                stamps = [stamp for stamp in map(_stamp, hits) if stamp is not None]
                 if stamps:
                     oldest = min(stamps) if oldest is None else min(oldest, *stamps)
                 yield mentions, max(stamps, default=after)
@@ -121,19 +129,20 @@ class HackerNewsSource(NetworkSource[HackerNewsOptions]):
     def _mention(self, hit: Mapping[str, Any]) -> Mention | None:
         """The mention for one hit; None for deleted, dead or empty items."""
         object_id = hit.get("objectID")
-        stamp = hit.get("created_at_i")
-        if not object_id or not isinstance(stamp, int):
+        stamp = _stamp(hit)
+        if not object_id or stamp is None:
             return None
-        tags = hit.get("_tags") or []
+        tags = hit.get("_tags")
+        tags = tags if isinstance(tags, list) else []
         kind = "comment" if "comment" in tags or hit.get("comment_text") else "story"
         if kind == "comment":
-            text = html_to_text(hit.get("comment_text"))
+            text = html_to_text(_string(hit.get("comment_text")))
         else:
-            title = (hit.get("title") or "").strip()
-            body = html_to_text(hit.get("story_text"))
+            title = _string(hit.get("title")).strip()
+            body = html_to_text(_string(hit.get("story_text")))
             text = f"{title}\n\n{body}" if title and body else title or body
         author = hit.get("author")
-        if not text or not author or text in ("[deleted]", "[dead]"):
+        if not text or not author or not isinstance(author, str) or text in ("[deleted]", "[dead]"):
             return None
         return Mention(
             source=self.name,
@@ -145,6 +154,23 @@ class HackerNewsSource(NetworkSource[HackerNewsOptions]):
             channel="hackernews",
             raw={"kind": kind, **{k: hit[k] for k in _KEEP_RAW if hit.get(k) is not None}},
         )
+
+
+_LAST_STAMP = 4_102_444_800
+"""2100-01-01 in Unix seconds: a later ``created_at_i`` is garbage (it would move the cursor past every real item)."""
+
+
+def _stamp(hit: Mapping[str, Any]) -> int | None:
+    """A hit's ``created_at_i``; None when it is not a plausible Unix time."""
+    value = hit.get("created_at_i")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < _LAST_STAMP:
+        return None
+    return value
+
+
+def _string(value: Any) -> str:
+    """A hit's text field; '' when the API sent something else (an item is skipped, not a crash)."""
+    return value if isinstance(value, str) else ""
 
 
 def _page(body: Any, source: str) -> tuple[list[Mapping[str, Any]], int]:

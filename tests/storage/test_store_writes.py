@@ -10,7 +10,7 @@ import pytest
 from testkit.clock import NOW
 
 import storage.writes
-from foundation.errors import StorageError
+from foundation.errors import CursorMoved, StorageError
 from foundation.mentions import Cursor, StoredMention
 from foundation.query.ast import Term
 from storage import SaveResult, SearchFilters, Store
@@ -162,6 +162,21 @@ def test_an_empty_batch_still_advances_the_cursor(store: Store) -> None:
     result = store.save_batch([], source="twitter", brand="acme", cursor=Cursor("next"))
     assert result == SaveResult(0, 0, 0)
     assert store.load_cursor("twitter", "acme") == Cursor("next")
+
+
+def test_a_batch_is_stored_only_while_the_cursor_is_where_its_run_left_it(
+    store: Store, mention: MentionFactory
+) -> None:
+    """Two runs of one source and brand: the one that finds the cursor moved stores nothing."""
+    first = store.save_batch(
+        [mention("1", "a")], source="twitter", brand="Acme", cursor=Cursor("p1"), expected=Cursor()
+    )
+    store.save_batch([mention("2", "b")], source="twitter", brand="Acme", cursor=Cursor("p2"), expected=Cursor("p1"))
+    with pytest.raises(CursorMoved, match="another run moved the cursor of twitter for Acme"):
+        store.save_batch([mention("3", "c")], source="twitter", brand="Acme", cursor=Cursor("p1"), expected=Cursor())
+    assert first.inserted == 1
+    assert store.load_cursor("twitter", "Acme") == Cursor("p2")  # never back to p1
+    assert store.get_mention("twitter", "3") is None and store.get_mention("twitter", "2") is not None
 
 
 def test_a_source_never_collected_starts_from_the_beginning(store: Store) -> None:

@@ -3,8 +3,9 @@
 With one process the store's connection pool serves uvicorn's threads. With ``workers``
 above one, uvicorn starts that many processes; each builds the same app from what the
 parent hands it in the environment variable :data:`ENVIRONMENT` (the store's URL, the
-model version, the SLA targets, the reporting zone and the competitors), so each opens its own connections. Login throttling is
-then counted per process: an address gets ``workers`` times the attempts before a pause.
+model version, the SLA targets, the reporting zone and the competitors), so each opens its
+own connections. Login throttling is then counted per process: an address gets ``workers``
+times the attempts before a pause.
 """
 
 from __future__ import annotations

@@ -22,6 +22,8 @@ exits with code 1. Library exceptions (tweepy, prawcore, httpx, SQLAlchemy,
     ├── DeliveryError          an email (digest, alert) could not be delivered
     │   └── DeliveryUncertain  it may have been: the server never confirmed the whole message it got
     ├── StorageError           the results store cannot be opened or written
+    │   └── LeaseLost          another process took over work whose lease expired
+    ├── BrokerError            the task broker (Redis, RabbitMQ) of [execution] cannot be reached
     ├── AccessError            a login, session or API token was refused
     │   ├── LoginThrottled     too many failed logins; carries ``retry_after`` seconds
     │   └── PermissionDenied   the user's role does not allow the action
@@ -35,12 +37,14 @@ from datetime import datetime
 __all__ = [
     "AccessError",
     "AuthError",
+    "BrokerError",
     "ClassifierError",
     "ConfigError",
     "CxPulseError",
     "DeliveryError",
     "DeliveryUncertain",
     "InputError",
+    "LeaseLost",
     "LoginThrottled",
     "NotFound",
     "PermissionDenied",
@@ -113,6 +117,15 @@ class DeliveryUncertain(DeliveryError):
 
 class StorageError(CxPulseError):
     """The results store cannot be opened, migrated or written."""
+
+
+class LeaseLost(StorageError):
+    """Work this process held (a cursor, a batch) was taken over after its lease expired;
+    nothing more is written for it here."""
+
+
+class BrokerError(CxPulseError):
+    """The task broker named by ``[execution] broker_url`` cannot be reached or refused us."""
 
 
 class AccessError(CxPulseError):

@@ -7,6 +7,12 @@ source for batches after the stored cursor, prepares each mention (see
 mentions and the new cursor in one transaction. A crash between batches
 therefore loses nothing and stores nothing twice on the next run.
 
+:func:`collect_named` (a scheduled job, a worker's task) holds a lease on the
+cursor while it collects (:func:`storage.claims.hold_cursor`): one collector
+at a time advances a source's cursor for a brand, on any number of machines,
+and each stored batch renews the lease in its own transaction, so a cursor
+never goes backwards. A second collector finds the cursor held and skips.
+
 One failing source (or brand) never stops the others: its error is logged,
 recorded in the store for ``cxpulse sources status``, and the run goes on.
 
@@ -23,7 +29,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from cxpulse.app.sources import build_source
 from cxpulse.config import LoadedConfig
@@ -33,7 +39,8 @@ from foundation.mentions import Batch, BrandQuery, Cursor, StoredMention
 from listener.prepare import Dropped, MentionPreparer
 from listener.settings import PipelineConfig
 from listener.sources.base import Source
-from storage import Store
+from storage import Store, claims
+from storage.leases import Lease
 
 __all__ = ["BatchProgress", "RunResult", "collect", "collect_named", "collect_one", "collect_source"]
 
@@ -59,6 +66,8 @@ class RunResult:
     retry_at: datetime | None = None
     """When a rate-limited source may be asked again (None: at its next scheduled run)."""
     seconds: float = 0.0
+    skipped: str | None = None
+    """Why nothing was collected although nothing failed (another collector holds the cursor)."""
 
     @property
     def ok(self) -> bool:
@@ -109,6 +118,7 @@ def _collect_into(
     clock: Clock,
     on_batch: ProgressCallback | None,
     should_stop: Callable[[], bool] | None,
+    lease: Lease | None = None,
 ) -> None:
     """:func:`collect_source`, counting into ``result`` so a caller still has the counts after an error."""
     preparer = MentionPreparer(brand, apply_query=source.matches_query, settings=settings or PipelineConfig())
@@ -127,7 +137,9 @@ def _collect_into(
                 rejected.extend(reused)
                 if reused and held is None:
                     held = previous
-            saved = store.save_batch(prepared, source=source.name, brand=brand.name, cursor=held or batch.cursor)
+            saved = store.save_batch(
+                prepared, source=source.name, brand=brand.name, cursor=held or batch.cursor, lease=lease
+            )
             batches += 1
             previous = batch.cursor
             result.stored += saved.inserted
@@ -237,11 +249,15 @@ def collect_named(
     *,
     clock: Clock = utc_now,
     should_stop: Callable[[], bool] | None = None,
+    lease_for: timedelta | None = None,
 ) -> RunResult:
-    """Collect one configured source for one configured brand, as a scheduled job does.
+    """Collect one configured source for one configured brand, as a scheduled job or a
+    worker does, holding the cursor's lease (``lease_for``, default ``[execution]
+    lease_seconds``) so no other collector advances it meanwhile.
 
     Raises ConfigError when the source or the brand is no longer in the config; any
     other failure is recorded for ``cxpulse sources status`` and returned in the result.
+    A cursor another collector holds is skipped (``skipped`` says so).
     """
     settings = config.settings
     settings.source(source_name)  # ConfigError listing the configured sources
@@ -251,7 +267,17 @@ def collect_named(
         source = build_source(config, index, env)
     except CxPulseError as exc:
         return _failed(store, RunResult(source_name, brand.name), str(exc))
-    return collect_one(source, brand, store, settings=settings.pipeline, clock=clock, should_stop=should_stop)
+    lease = claims.hold_cursor(store, source_name, brand.name, lease_for=lease_for or settings.execution.lease_length)
+    if lease is None:
+        result = RunResult(source_name, brand.name, skipped="another collector holds this cursor now")
+        logger.info("collect %s for %s skipped: %s", source_name, brand.name, result.skipped)
+        return result
+    try:
+        return collect_one(
+            source, brand, store, settings=settings.pipeline, clock=clock, should_stop=should_stop, lease=lease
+        )
+    finally:
+        claims.release_cursor(store, lease)
 
 
 def collect_one(
@@ -263,13 +289,14 @@ def collect_one(
     clock: Clock = utc_now,
     on_batch: ProgressCallback | None = None,
     should_stop: Callable[[], bool] | None = None,
+    lease: Lease | None = None,
 ) -> RunResult:
     """:func:`collect_source`, but a failure is logged, recorded in the store for
     ``cxpulse sources status`` and returned in the result instead of raised: one
     failing source or brand never stops the others."""
     result = RunResult(source.name, brand.name)
     try:
-        _collect_into(result, source, brand, store, settings, clock, on_batch, should_stop)
+        _collect_into(result, source, brand, store, settings, clock, on_batch, should_stop, lease)
     except RateLimited as exc:
         reset = f" until {exc.reset_at.isoformat()}" if exc.reset_at else ""
         return _failed(store, result, f"rate limited{reset}: {exc}", retry_at=exc.reset_at)

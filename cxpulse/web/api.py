@@ -35,6 +35,7 @@ from storage import PRIORITIES, TRIAGE_STATUSES, SearchHit
 
 __all__ = ["router"]
 
+
 def _query_names(dependant: Any) -> set[str]:
     names = {param.alias for param in dependant.query_params}
     for sub in dependant.dependencies:

@@ -258,7 +258,7 @@ def work_status(store: Store) -> WorkStatus:
     """Every worker's latest heartbeat (live or not) and the classify and collect leases held."""
     now = store.now()
     with reading(store.engine, "read the workers' status") as connection:
-        beats = connection.execute(select(w).where(w.kind == WORKER).order_by(w.name)).scalars().all()
+        beats = connection.execute(select(w).where(w.kind == WORKER).order_by(w.name)).all()
         held = connection.execute(
             select(w.kind, w.holder, func.count(), func.min(w.expires_at))
             .where(w.kind != WORKER, w.expires_at > now)

@@ -98,6 +98,7 @@ def write_config(
     demo_count: int = 0,
     extra: str = "",
     execution: dict[str, Any] | None = None,
+    demo_brands: bool = True,
 ) -> Path:
     """A config.toml with the demo brands, the demo source (``demo_count`` mentions) and
     ``[execution] backend = "celery"``; one classifier thread per process (two workers
@@ -105,7 +106,7 @@ def write_config(
     lines = [f"[database]\nurl = {json.dumps(database_url)}\n", "[classifiers]\nthreads = 1\n"]
     settings = {"backend": "celery", "broker_url": broker_url, "heartbeat_seconds": 1, **(execution or {})}
     lines.append("[execution]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in settings.items()))
-    for brand in DEMO_BRANDS:
+    for brand in DEMO_BRANDS if demo_brands else ():
         lines.append(
             "[[brands]]\n"
             f"name = {json.dumps(brand.name)}\nquery = {json.dumps(brand.query)}\n"
@@ -142,16 +143,24 @@ class Workers:
     folder: Path
     started: list[Worker] = field(default_factory=list)
 
-    def start(self, name: str, *args: str) -> Worker:
-        log = self.folder / f"{name}.log"
+    def argv(self, *args: str) -> list[str]:
+        """The command line of `cxpulse --config CONFIG ARGS...` run from this checkout."""
+        return [sys.executable, "-c", CLI, "--config", str(self.config), *args]
+
+    def env(self) -> dict[str, str]:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
         env.pop("CXPULSE_DATABASE_URL", None)
+        env.pop("CXPULSE_CONFIG", None)
+        return env
+
+    def start(self, name: str, *args: str) -> Worker:
+        log = self.folder / f"{name}.log"
         with log.open("wb") as handle:
             process = subprocess.Popen(  # noqa: S603
-                [sys.executable, "-c", CLI, "--config", str(self.config), "worker", "--name", name, *args],
+                self.argv("worker", "--name", name, *args),
                 stdout=handle,
                 stderr=subprocess.STDOUT,
-                env=env,
+                env=self.env(),
                 cwd=self.folder,
             )
         worker = Worker(name, process, log)
@@ -159,13 +168,11 @@ class Workers:
         return worker
 
     def cli(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-        env.pop("CXPULSE_DATABASE_URL", None)
         return subprocess.run(  # noqa: S603
-            [sys.executable, "-c", CLI, "--config", str(self.config), *args],
+            self.argv(*args),
             capture_output=True,
             text=True,
-            env=env,
+            env=self.env(),
             cwd=self.folder,
             timeout=timeout,
             check=False,
@@ -222,8 +229,8 @@ def exactly_once_report(store: Any, version: str) -> dict[str, int]:
         return {key: int(connection.execute(text(sql), {"v": version}).scalar_one()) for key, sql in queries.items()}
 
 
-def holds_claims(store: Any, pid: int) -> bool:
-    """True while process ``pid`` holds a classification claim (it is mid-batch)."""
+def holds_claims(store: Any, pid: int, kind: str = "classify") -> bool:
+    """True while process ``pid`` holds a ``kind`` claim (mid-batch, mid-collection)."""
     from storage import claims
 
-    return any(h.kind == "classify" and h.holder.startswith(f"{pid}@") for h in claims.work_status(store).leases)
+    return any(h.kind == kind and h.holder.startswith(f"{pid}@") for h in claims.work_status(store).leases)

@@ -36,7 +36,7 @@ def test_two_classify_processes_at_once_classify_each_mention_once_and_skip_none
     mentions = store.summary().mentions
     runner = Workers(config, tmp_path)  # runs the same `cxpulse` a user runs, each as its own process
     processes = [
-        subprocess.Popen(  # noqa: S603
+        subprocess.Popen(
             runner.argv("classify", "--json", "--batch-size", "25"),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -8,13 +8,13 @@ import sys
 from datetime import datetime, timedelta
 
 import pytest
+from testkit.clock import NOW
+from testkit.stores import MentionFactory
 
 from foundation.errors import LeaseLost
 from foundation.labels import Classification
 from foundation.mentions import Cursor
 from storage import Store, claims
-from testkit.clock import NOW
-from testkit.stores import MentionFactory
 
 LEASE = timedelta(minutes=5)
 VERSION = "cx-test-1"

@@ -48,9 +48,20 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        self.process = subprocess.Popen(  # noqa: S603
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.folder)],
+        self.process = subprocess.Popen(
+            [
+                REDIS_SERVER,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -156,7 +167,7 @@ class Workers:
     def start(self, name: str, *args: str) -> Worker:
         log = self.folder / f"{name}.log"
         with log.open("wb") as handle:
-            process = subprocess.Popen(  # noqa: S603
+            process = subprocess.Popen(
                 self.argv("worker", "--name", name, *args),
                 stdout=handle,
                 stderr=subprocess.STDOUT,
@@ -168,7 +179,7 @@ class Workers:
         return worker
 
     def cli(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(  # noqa: S603
+        return subprocess.run(
             self.argv(*args),
             capture_output=True,
             text=True,

@@ -62,8 +62,9 @@ def test_every_mention_is_classified_exactly_once_though_a_worker_is_killed_mid_
             if victim is None:  # the second kill: a worker started in the meantime
                 victim = workers.start("second", "--queues", "classify")
             wait_until(
-                lambda victim=victim, share=share: unclassified(store, version) <= mentions * (1 - share)
-                and holds_claims(store, victim.process.pid),
+                lambda victim=victim, share=share: (
+                    unclassified(store, version) <= mentions * (1 - share) and holds_claims(store, victim.process.pid)
+                ),
                 timeout=240,
                 what=f"{share:.0%} classified with worker {victim.name} mid-batch",
             )
@@ -78,9 +79,7 @@ def test_every_mention_is_classified_exactly_once_though_a_worker_is_killed_mid_
         assert report["classified"] == report["rows"] == report["mentions"] == mentions
         assert report["most_rows_per_mention"] == 1
         assert report["classifier_triage_events"] == report["triage_items"] > 0  # each opened once
-        wait_until(
-            lambda: exactly_once_report(store, version)["claims_left"] == 0, timeout=30, what="claims released"
-        )
+        wait_until(lambda: exactly_once_report(store, version)["claims_left"] == 0, timeout=30, what="claims released")
         assert steady.terminate() == 0  # SIGTERM: a warm shutdown
         assert "Traceback" not in steady.output()
     finally:

@@ -64,9 +64,7 @@ def test_each_recorded_mention_is_stored_once_and_no_cursor_goes_back_though_a_w
         )
         for name in SOURCES:
             enqueue_job(dispatcher, store, loaded, "collect", [name, "Acme"])
-        wait_until(
-            lambda: holds_claims(store, victim.process.pid, "collect"), timeout=60, what="the victim collecting"
-        )
+        wait_until(lambda: holds_claims(store, victim.process.pid, "collect"), timeout=60, what="the victim collecting")
         victim.kill()
         # The scheduler enqueues every source again at its next run; the task the victim had
         # taken would also come back after [execution] visibility_timeout.

@@ -24,7 +24,7 @@ def test_two_classify_processes_at_once_classify_each_mention_once_and_skip_none
         tmp_path / "config.toml",
         database_url=empty_url,
         broker_url="redis://127.0.0.1:6379/0",
-        demo_count=600,
+        demo_count=200,
         execution={"backend": "local"},
     )
     loaded = load_config(config, env={})

@@ -111,7 +111,7 @@ def write_config(
     execution: dict[str, Any] | None = None,
     demo_brands: bool = True,
 ) -> Path:
-    """A config.toml with the demo brands, the demo source (``demo_count`` mentions) and
+    """A config.toml with the demo brands, the demo source (``demo_count`` mentions per brand) and
     ``[execution] backend = "celery"``; one classifier thread per process (two workers
     share this machine's cores)."""
     lines = [f"[database]\nurl = {json.dumps(database_url)}\n", "[classifiers]\nthreads = 1\n"]

@@ -18,7 +18,7 @@ from storage import Store
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(360)]
 
-LATE = '[[sources]]\ntype = "demo"\nname = "late"\noptions = { seed = 8, count = 150 }\n'
+LATE = '[[sources]]\ntype = "demo"\nname = "late"\noptions = { seed = 8, count = 40 }\n'
 
 
 def test_cut_connections_and_a_broker_down_for_a_while_lose_and_repeat_nothing(
@@ -28,7 +28,7 @@ def test_cut_connections_and_a_broker_down_for_a_while_lose_and_repeat_nothing(
         tmp_path / "config.toml",
         database_url=pg_url,
         broker_url=redis_server.url,
-        demo_count=800,
+        demo_count=300,
         extra=LATE,
         execution={"batch_size": 40},
     )

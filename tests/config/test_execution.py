@@ -41,7 +41,9 @@ def test_the_celery_backend_refuses_a_sqlite_store_and_says_why(tmp_path: Path) 
 def test_a_broker_password_belongs_in_the_environment_and_never_shows(tmp_path: Path) -> None:
     forget_secrets()
     literal = _write(tmp_path, '[execution]\nbroker_url = "amqp://cx:hunter2secret@mq:5672//"\n')
-    with pytest.raises(ConfigError, match=r"key 'execution.broker_url': this URL contains a password.*CXPULSE_BROKER_URL"):
+    with pytest.raises(
+        ConfigError, match=r"key 'execution.broker_url': this URL contains a password.*CXPULSE_BROKER_URL"
+    ):
         load_config(literal, env={})
     path = _write(tmp_path, '[execution]\nbroker_url = { env = "CXPULSE_BROKER_URL" }\n')
     loaded = load_config(path, env={"CXPULSE_BROKER_URL": "amqp://cx:hunter2secret@mq:5672//"})

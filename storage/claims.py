@@ -34,13 +34,14 @@ from storage import Store, classifications, leases
 from storage.classifications import ClassificationSaveResult, ClassificationValues, MentionText, to_classify
 from storage.connections import reading, writing
 from storage.digest_runs import holder_gone, this_holder
-from storage.leases import CLASSIFY, COLLECT, WORKER, Lease
+from storage.leases import CLASSIFY, COLLECT, JOB, WORKER, Lease
 from storage.models import MentionModel, WorkLeaseModel
 
 __all__ = [
     "CLASSIFY",
     "COLLECT",
     "DEFAULT_LEASE",
+    "JOB",
     "WORKER",
     "HeldLeases",
     "Lease",
@@ -52,8 +53,10 @@ __all__ = [
     "drop_worker",
     "heartbeat",
     "hold_cursor",
+    "hold_job",
     "release_batch",
     "release_cursor",
+    "release_job",
     "release_mine",
     "save_claimed",
     "this_holder",
@@ -170,11 +173,10 @@ def release_batch(store: Store, model_version: str, ids: Sequence[int], *, holde
 
 
 def release_mine(store: Store, *, holder: str | None = None) -> int:
-    """Give up every classify and collect lease this process holds (a clean exit); how many."""
+    """Give up every classify, collect and job lease this process holds (a clean exit); how many."""
     holder = holder or this_holder()
     with writing(store.engine, "release claimed work") as connection:
-        freed = leases.release_holders(connection, [holder], kind=CLASSIFY)
-        return freed + leases.release_holders(connection, [holder], kind=COLLECT)
+        return sum(leases.release_holders(connection, [holder], kind=kind) for kind in (CLASSIFY, COLLECT, JOB))
 
 
 def cursor_name(source: str, brand: str) -> str:
@@ -200,6 +202,25 @@ def hold_cursor(
 def release_cursor(store: Store, lease: Lease) -> None:
     """Give the cursor lease up (a no-op when it was taken over)."""
     with writing(store.engine, "release a cursor") as connection:
+        leases.release(connection, lease)
+
+
+def hold_job(
+    store: Store, name: str, *, lease_for: timedelta = DEFAULT_LEASE, holder: str | None = None
+) -> Lease | None:
+    """Lease job ``name`` (one process at a time runs it); None while another holds it."""
+    holder = holder or this_holder()
+    for attempt in range(2):
+        with writing(store.engine, "lease a job") as connection:
+            lease = leases.acquire(connection, JOB, name, holder=holder, now=store.now(), lease_for=lease_for)
+        if lease is not None or attempt or not _reap(store, JOB):
+            return lease
+    return None
+
+
+def release_job(store: Store, lease: Lease) -> None:
+    """Give a job's lease up (a no-op when it was taken over)."""
+    with writing(store.engine, "release a job") as connection:
         leases.release(connection, lease)
 
 

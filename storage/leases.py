@@ -32,6 +32,7 @@ from storage.models import MentionModel, UTCDateTime, WorkLeaseModel
 __all__ = [
     "CLASSIFY",
     "COLLECT",
+    "JOB",
     "WORKER",
     "Lease",
     "acquire",
@@ -47,6 +48,8 @@ CLASSIFY = "classify"
 """A mention being classified: ``name`` the model version, ``item`` the mention id."""
 COLLECT = "collect"
 """A cursor being advanced: ``name`` is ``source:brand``."""
+JOB = "job"
+"""A job that must run on one process at a time (the alert check): ``name`` the job."""
 WORKER = "worker"
 """A worker's heartbeat: ``name`` the worker, ``acquired_at`` its latest beat."""
 

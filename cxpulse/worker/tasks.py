@@ -96,11 +96,13 @@ def digest(task: Any, name: str) -> str:
 
 
 def alerts(task: Any) -> str:
-    """Test every brand and topic for a spike and send what is new (the alert_events record)."""
-    from cxpulse.app.alerts import check_alerts
+    """Test every brand and topic for a spike and send what is new, one worker at a time
+    (the alerts lease; the alert_events records keep the cooldown)."""
+    from cxpulse.app.alerts import check_alerts_exclusive
 
     runtime = current()
-    return check_alerts(runtime.store, runtime.loaded, runtime.env, now=utc_now()).summary
+    result = check_alerts_exclusive(runtime.store, runtime.loaded, runtime.env, now=utc_now())
+    return "skipped: another worker is checking alerts now" if result is None else result.summary
 
 
 TASKS: dict[str, Callable[..., str]] = {"collect": collect, "classify": classify, "digest": digest, "alerts": alerts}

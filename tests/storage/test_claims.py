@@ -121,3 +121,11 @@ def test_heartbeats_and_claims_show_in_the_work_status(ten: Store) -> None:
     assert [w.alive for w in claims.work_status(_at(ten, NOW + timedelta(minutes=1))).workers] == [False]
     claims.drop_worker(ten, "w1")
     assert claims.work_status(ten).workers == []
+
+
+def test_a_job_runs_on_one_process_at_a_time(store: Store) -> None:
+    first = claims.hold_job(store, "alerts", lease_for=LEASE, holder="1@a")
+    assert first is not None
+    assert claims.hold_job(store, "alerts", lease_for=LEASE, holder="2@b") is None
+    assert claims.release_mine(store, holder="1@a") == 1
+    assert claims.hold_job(store, "alerts", lease_for=LEASE, holder="2@b") is not None

@@ -22,7 +22,9 @@ exits with code 1. Library exceptions (tweepy, prawcore, httpx, SQLAlchemy,
     ├── DeliveryError          an email (digest, alert) could not be delivered
     │   └── DeliveryUncertain  it may have been: the server never confirmed the whole message it got
     ├── StorageError           the results store cannot be opened or written
-    │   └── CursorMoved        another run moved a cursor this run was advancing
+    │   ├── CursorMoved        another run moved a cursor this run was advancing
+    │   └── LeaseLost          another process took over work whose lease expired
+    ├── BrokerError            the task broker (Redis, RabbitMQ) of [execution] cannot be reached
     ├── AccessError            a login, session or API token was refused
     │   ├── LoginThrottled     too many failed logins; carries ``retry_after`` seconds
     │   └── PermissionDenied   the user's role does not allow the action
@@ -36,6 +38,7 @@ from datetime import datetime
 __all__ = [
     "AccessError",
     "AuthError",
+    "BrokerError",
     "ClassifierError",
     "ConfigError",
     "CursorMoved",
@@ -43,6 +46,7 @@ __all__ = [
     "DeliveryError",
     "DeliveryUncertain",
     "InputError",
+    "LeaseLost",
     "LoginThrottled",
     "NotFound",
     "PermissionDenied",
@@ -120,6 +124,15 @@ class StorageError(CxPulseError):
 class CursorMoved(StorageError):
     """Another run (a manual `cxpulse collect` beside `cxpulse run`) moved the cursor this run was
     about to advance: the batch is not stored and this run stops; the other run collects the rest."""
+
+
+class LeaseLost(StorageError):
+    """Work this process held (a cursor, a batch) was taken over after its lease expired;
+    nothing more is written for it here."""
+
+
+class BrokerError(CxPulseError):
+    """The task broker named by ``[execution] broker_url`` cannot be reached or refused us."""
 
 
 class AccessError(CxPulseError):

@@ -59,9 +59,11 @@ __all__ = [
     "copy_to_duplicates",
     "count_mentions",
     "latest_model_version",
+    "mention_texts",
     "mentions_page",
     "save_classifications",
     "summarize",
+    "to_classify",
 ]
 
 TRIAGE_ACTOR = "cxpulse classify"
@@ -329,7 +331,7 @@ def _open_triage(connection: Connection, mention_ids: Sequence[int], *, now: dat
     return len(opened)
 
 
-def _selection(model_version: str, redo: str | bool) -> list[ColumnElement[bool]]:
+def to_classify(model_version: str, redo: str | bool) -> list[ColumnElement[bool]]:
     """Conditions on ``mentions`` for what the model must read.
 
     ``redo`` False: mentions without a classification for ``model_version``.
@@ -357,7 +359,7 @@ def mentions_page(
     m = MentionModel
     stmt = (
         select(m.id, m.text)
-        .where(m.id > after_id, *_selection(model_version, redo))
+        .where(m.id > after_id, *to_classify(model_version, redo))
         .order_by(m.id)
         .limit(max(limit, 0))
     )
@@ -366,9 +368,24 @@ def mentions_page(
     return [MentionText(row.id, row.text, brands.get(row.id, ())) for row in rows]
 
 
+def mention_texts(connection: Connection, ids: Sequence[int], model_version: str) -> list[MentionText]:
+    """Those of ``ids`` that still need ``model_version``, with their texts and brands, by id."""
+    if not ids:
+        return []
+    m = MentionModel
+    stmt = (
+        select(m.id, m.text)
+        .where(m.id.in_(bindparam("mention_ids", list(ids), expanding=True)), *to_classify(model_version, False))
+        .order_by(m.id)
+    )
+    rows = connection.execute(stmt).all()
+    brands = brands_of(connection, [row.id for row in rows]) if rows else {}
+    return [MentionText(row.id, row.text, brands.get(row.id, ())) for row in rows]
+
+
 def count_mentions(connection: Connection, model_version: str, *, redo: str | bool = False) -> int:
     """How many mentions :func:`mentions_page` would return in all."""
-    stmt = select(func.count()).select_from(MentionModel).where(*_selection(model_version, redo))
+    stmt = select(func.count()).select_from(MentionModel).where(*to_classify(model_version, redo))
     return int(connection.execute(stmt).scalar_one())
 
 
@@ -388,12 +405,7 @@ def summarize(connection: Connection, model_version: str, *, since: datetime | N
         where.append(c.classified_at >= since)
 
     def counts(column: Any, *only: ColumnElement[bool]) -> dict[str, int]:
-        stmt = (
-            select(column, func.count())
-            .where(*where, *only)
-            .group_by(column)
-            .order_by(func.count().desc(), column)
-        )
+        stmt = select(column, func.count()).where(*where, *only).group_by(column).order_by(func.count().desc(), column)
         return {str(key): int(n) for key, n in connection.execute(stmt)}
 
     total, flagged, with_heads, switching, not_about_brand = connection.execute(

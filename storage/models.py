@@ -56,6 +56,7 @@ __all__ = [
     "UTCDateTime",
     "UserModel",
     "WebSessionModel",
+    "WorkLeaseModel",
 ]
 
 TRIAGE_STATUSES = ("open", "in_progress", "waiting_on_customer", "resolved", "not_actionable")
@@ -445,3 +446,28 @@ class SavedSearchModel(Base):
     """The inbox's URL query string (``f=1&q=refund&status=open``)."""
     shared: Mapped[bool] = mapped_column(Boolean, server_default=false())
     created_at: Mapped[datetime]
+
+
+class WorkLeaseModel(Base):
+    """A piece of shared work one process holds until ``expires_at`` (:mod:`storage.claims`)."""
+
+    __tablename__ = "work_leases"
+    __table_args__ = (
+        UniqueConstraint("kind", "name", "item", name="uq_work_leases_kind_name_item"),
+        Index("ix_work_leases_holder", "holder"),
+        Index("ix_work_leases_kind_expires_at", "kind", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    """``classify``, ``collect`` or ``worker``."""
+    name: Mapped[str] = mapped_column(String(400))
+    """The model version (classify), ``source:brand`` (collect) or the worker's name."""
+    item: Mapped[int] = mapped_column(Integer, server_default="0")
+    """The mention id of a classify lease; 0 for the others."""
+    holder: Mapped[str] = mapped_column(String(300))
+    """The process holding it, ``pid@host``."""
+    acquired_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    info: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    """A worker's heartbeat details (queues, concurrency, tasks done)."""

@@ -17,10 +17,10 @@ from alembic.util.exc import CommandError
 from sqlalchemy import Engine, func, select
 
 from foundation.clock import Clock, utc_now
-from foundation.errors import StorageError
+from foundation.errors import LeaseLost, StorageError
 from foundation.mentions import Cursor, StoredMention
 from foundation.query.ast import Node
-from storage import classifications, migrate, search
+from storage import classifications, leases, migrate, search
 from storage.classifications import (
     ClassificationSaveResult,
     ClassificationSummary,
@@ -29,6 +29,7 @@ from storage.classifications import (
 )
 from storage.connections import database_errors, reading, writing
 from storage.engine import display_url, make_engine
+from storage.leases import Lease
 from storage.models import MentionBrandModel, MentionModel, SourceCursorModel
 from storage.results import (
     CursorStatus,
@@ -128,8 +129,13 @@ class Store:
         brand: str,
         cursor: Cursor,
         expected: Cursor | None = None,
+        lease: Lease | None = None,
     ) -> SaveResult:
         """Store a batch for ``brand`` and advance ``source``'s cursor, in one transaction.
+
+        With ``lease`` (the cursor's, :func:`storage.claims.hold_cursor`) the same
+        transaction renews it for its length again, and raises :class:`LeaseLost`,
+        storing nothing, when another collector took the cursor over.
 
         Mentions already stored (same ``source`` and ``external_id``) are not
         stored again but are linked to ``brand``; new copies of content seen
@@ -142,6 +148,14 @@ class Store:
         source and brand never move its cursor backwards.
         """
         with writing(self._engine, "save mentions") as connection:
+            if lease is not None:
+                now = self._clock()
+                if not leases.renew(connection, lease, now=now, lease_for=lease.expires_at - lease.acquired_at):
+                    raise LeaseLost(
+                        f"the cursor of {source} for {brand} was taken over by another collector after this "
+                        "one's lease expired; this batch was not stored (the other collector stores it); "
+                        "raise [execution] lease_seconds if collecting one page takes that long"
+                    )
             result = save_batch(
                 connection, mentions, source=source, brand=brand, cursor=cursor, now=self._clock(), expected=expected
             )

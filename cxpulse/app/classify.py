@@ -7,6 +7,13 @@ one batch, and the next run carries on where it stopped. :func:`reclassify`
 runs the current model again over mentions an earlier (or the same) version
 classified, replacing rows of the current version.
 
+:func:`classify_pending` claims each batch before reading it (a lease in the
+store, :mod:`storage.claims`) and gives the claim up in the transaction that
+saves the batch, so any number of processes (two ``cxpulse classify`` at once,
+the ``cxpulse worker`` processes of several machines) classify disjoint
+batches: no mention twice, none skipped. :func:`classify_claimed` is the same
+run for a worker, saying what others still hold when it stops.
+
 Each mention is classified with the taxonomy of its first brand (alphabetical;
 see :func:`taxonomy_for` below). Content duplicates are not sent
 to the model: they get a copy of their original's classification (see
@@ -22,6 +29,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +39,7 @@ from cxpulse.app.triage import apply_default_priorities
 from cxpulse.config import LoadedConfig, Settings
 from foundation.clock import utc_now
 from foundation.errors import InputError
-from storage import MentionText, Store
+from storage import MentionText, Store, claims
 
 if TYPE_CHECKING:  # the engine imports torch: only the caller that loads it pays for that
     from classifiers.engine import Classifier
@@ -39,8 +47,10 @@ if TYPE_CHECKING:  # the engine imports torch: only the caller that loads it pay
 __all__ = [
     "DEFAULT_BATCH_SIZE",
     "FILE_CHUNK",
+    "ClaimedRun",
     "ClassifyReport",
     "FileReport",
+    "classify_claimed",
     "classify_file",
     "classify_pending",
     "classify_stored",
@@ -153,18 +163,21 @@ def classify_pending(
     batch_size: int | None = None,
     progress: Callable[[int], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    lease_for: timedelta | None = None,
 ) -> int:
-    """Classify every stored mention that has no classification for ``classifier.model_version``.
+    """Classify every stored mention that has no classification for ``classifier.model_version``
+    and that no other process has claimed.
 
     Returns how many mentions got a classification (duplicates that received a
     copy included). ``progress`` is called with the running count of mentions
     read by the model (compare :meth:`storage.Store.count_to_classify`);
     ``should_stop`` is asked before each batch and ends the run early, with
-    every finished batch committed.
+    every finished batch committed. ``lease_for``: how long a claimed batch stays
+    this process's (default ``[execution] lease_seconds``).
     """
     version = classifier.model_version
     copied = store.copy_to_duplicates(version)
-    return _run(
+    done, _stopped = _run(
         store,
         classifier,
         loaded_config.settings,
@@ -174,7 +187,41 @@ def classify_pending(
         should_stop=should_stop,
         what="classified",
         copied=copied,
+        lease_for=lease_for,
     )
+    return done
+
+
+@dataclass(frozen=True)
+class ClaimedRun:
+    """What a worker's classification run did, and what it left to others."""
+
+    classified: int
+    stopped: bool
+    """Ended early because the worker is shutting down."""
+    held_by_others: int
+    """Mentions still to classify that other processes have claimed."""
+    next_expiry: datetime | None
+    """When the first of those claims expires (a worker that died frees its batch then)."""
+
+
+def classify_claimed(
+    store: Store,
+    classifier: Classifier,
+    loaded_config: LoadedConfig,
+    *,
+    batch_size: int | None = None,
+    lease_for: timedelta | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> ClaimedRun:
+    """:func:`classify_pending` for a worker: claim, classify and save batches until none is
+    left to claim, then say what other processes still hold (the task waits for them)."""
+    done = classify_pending(
+        store, classifier, loaded_config, batch_size=batch_size, should_stop=should_stop, lease_for=lease_for
+    )
+    stopped = should_stop is not None and should_stop()
+    waiting = claims.waiting_on_others(store, classifier.model_version)
+    return ClaimedRun(done, stopped, waiting.held, waiting.next_expiry)
 
 
 def reclassify(
@@ -204,7 +251,7 @@ def reclassify(
         should_stop=should_stop,
         what="reclassified",
         copied=0,
-    )
+    )[0]
 
 
 def _run(
@@ -218,10 +265,13 @@ def _run(
     should_stop: Callable[[], bool] | None,
     what: str,
     copied: int,
-) -> int:
+    lease_for: timedelta | None = None,
+) -> tuple[int, bool]:
     if batch_size is not None and batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     size = batch_size or DEFAULT_BATCH_SIZE
+    lease = lease_for or settings.execution.lease_length
+    holder = claims.this_holder()
     version = classifier.model_version
     taxonomies: dict[str | None, Taxonomy] = {}
     started = time.perf_counter()
@@ -232,13 +282,24 @@ def _run(
         if should_stop is not None and should_stop():
             stopped = True
             break
-        batch = store.mentions_to_classify(version, redo=redo, after_id=after_id, limit=size)
+        if redo is False:
+            batch = claims.claim_batch(store, version, limit=size, lease_for=lease, holder=holder)
+        else:
+            batch = store.mentions_to_classify(version, redo=redo, after_id=after_id, limit=size)
         if not batch:
             break
         chosen = [_taxonomy(taxonomies, settings, mention) for mention in batch]
         on_step = _offset(progress, read) if progress is not None else None
-        labels = classifier.classify([m.text for m in batch], chosen, progress=on_step)
-        result = store.save_classifications([(m.id, label) for m, label in zip(batch, labels, strict=True)])
+        try:
+            labels = classifier.classify([m.text for m in batch], chosen, progress=on_step)
+        except BaseException:
+            if redo is False:  # Ctrl-C, a model error: the batch is free for the next run at once
+                claims.release_batch(store, version, [m.id for m in batch], holder=holder)
+            raise
+        pairs = [(m.id, label) for m, label in zip(batch, labels, strict=True)]
+        result = (
+            claims.save_claimed(store, pairs, holder=holder) if redo is False else store.save_classifications(pairs)
+        )
         read += len(batch)
         copied += result.copied
         flagged += result.flagged
@@ -263,7 +324,7 @@ def _run(
         seconds,
         read / seconds if seconds > 0 else 0.0,
     )
-    return read + copied
+    return read + copied, stopped
 
 
 def _offset(progress: Callable[[int], None], base: int) -> Callable[[int], None]:

@@ -12,6 +12,12 @@ collect`) never move its cursor backwards: each batch is stored only while the
 cursor is where this run last left it; when another run has moved it, this run
 stops (``stopped`` says why) and the other one collects the rest.
 
+:func:`collect_named` (a scheduled job, a worker's task) holds a lease on the
+cursor while it collects (:func:`storage.claims.hold_cursor`): one collector
+at a time advances a source's cursor for a brand, on any number of machines,
+and each stored batch renews the lease in its own transaction, so a cursor
+never goes backwards. A second collector finds the cursor held and skips.
+
 One failing source (or brand) never stops the others: its error is logged,
 recorded in the store for ``cxpulse sources status``, and the run goes on.
 
@@ -28,7 +34,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from cxpulse.app.sources import build_source
 from cxpulse.config import LoadedConfig
@@ -38,7 +44,8 @@ from foundation.mentions import Batch, BrandQuery, Cursor, StoredMention
 from listener.prepare import Dropped, MentionPreparer
 from listener.settings import PipelineConfig
 from listener.sources.base import Source
-from storage import Store
+from storage import Store, claims
+from storage.leases import Lease
 
 __all__ = ["BatchProgress", "RunResult", "collect", "collect_named", "collect_one", "collect_source"]
 
@@ -66,6 +73,8 @@ class RunResult:
     seconds: float = 0.0
     stopped: str | None = None
     """Why the run ended before the source was done although nothing failed (another run moved the cursor)."""
+    skipped: str | None = None
+    """Why nothing was collected although nothing failed (another collector holds the cursor)."""
 
     @property
     def ok(self) -> bool:
@@ -116,6 +125,7 @@ def _collect_into(
     clock: Clock,
     on_batch: ProgressCallback | None,
     should_stop: Callable[[], bool] | None,
+    lease: Lease | None = None,
 ) -> None:
     """:func:`collect_source`, counting into ``result`` so a caller still has the counts after an error."""
     preparer = MentionPreparer(brand, apply_query=source.matches_query, settings=settings or PipelineConfig())
@@ -137,7 +147,12 @@ def _collect_into(
                     held = previous
             try:
                 saved = store.save_batch(
-                    prepared, source=source.name, brand=brand.name, cursor=held or batch.cursor, expected=written
+                    prepared,
+                    source=source.name,
+                    brand=brand.name,
+                    cursor=held or batch.cursor,
+                    expected=written,
+                    lease=lease,
                 )
             except CursorMoved as exc:
                 result.stopped = str(exc)
@@ -253,11 +268,15 @@ def collect_named(
     *,
     clock: Clock = utc_now,
     should_stop: Callable[[], bool] | None = None,
+    lease_for: timedelta | None = None,
 ) -> RunResult:
-    """Collect one configured source for one configured brand, as a scheduled job does.
+    """Collect one configured source for one configured brand, as a scheduled job or a
+    worker does, holding the cursor's lease (``lease_for``, default ``[execution]
+    lease_seconds``) so no other collector advances it meanwhile.
 
     Raises ConfigError when the source or the brand is no longer in the config; any
     other failure is recorded for ``cxpulse sources status`` and returned in the result.
+    A cursor another collector holds is skipped (``skipped`` says so).
     """
     settings = config.settings
     settings.source(source_name)  # ConfigError listing the configured sources
@@ -267,7 +286,17 @@ def collect_named(
         source = build_source(config, index, env)
     except CxPulseError as exc:
         return _failed(store, RunResult(source_name, brand.name), str(exc))
-    return collect_one(source, brand, store, settings=settings.pipeline, clock=clock, should_stop=should_stop)
+    lease = claims.hold_cursor(store, source_name, brand.name, lease_for=lease_for or settings.execution.lease_length)
+    if lease is None:
+        result = RunResult(source_name, brand.name, skipped="another collector holds this cursor now")
+        logger.info("collect %s for %s skipped: %s", source_name, brand.name, result.skipped)
+        return result
+    try:
+        return collect_one(
+            source, brand, store, settings=settings.pipeline, clock=clock, should_stop=should_stop, lease=lease
+        )
+    finally:
+        claims.release_cursor(store, lease)
 
 
 def collect_one(
@@ -279,13 +308,14 @@ def collect_one(
     clock: Clock = utc_now,
     on_batch: ProgressCallback | None = None,
     should_stop: Callable[[], bool] | None = None,
+    lease: Lease | None = None,
 ) -> RunResult:
     """:func:`collect_source`, but a failure is logged, recorded in the store for
     ``cxpulse sources status`` and returned in the result instead of raised: one
     failing source or brand never stops the others."""
     result = RunResult(source.name, brand.name)
     try:
-        _collect_into(result, source, brand, store, settings, clock, on_batch, should_stop)
+        _collect_into(result, source, brand, store, settings, clock, on_batch, should_stop, lease)
     except RateLimited as exc:
         reset = f" until {exc.reset_at.isoformat()}" if exc.reset_at else ""
         return _failed(store, result, f"rate limited{reset}: {exc}", retry_at=exc.reset_at)

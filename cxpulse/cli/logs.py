@@ -8,6 +8,7 @@ the commands print (:class:`ScrubbedStream`).
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from rich.logging import RichHandler
 
 from foundation.secrets import scrub
 
-__all__ = ["ScrubSecrets", "ScrubbedStream", "configure_logging"]
+__all__ = ["JsonLines", "ScrubSecrets", "ScrubbedStream", "configure_logging", "use_json_lines"]
 
 _OURS = ("cxpulse", "listener", "storage", "classifiers")
 _CHATTY = ("httpcore", "hpack", "urllib3", "asyncio", "matplotlib", "PIL", "filelock", "fsspec")
@@ -44,6 +45,36 @@ def configure_logging(console: Console, *, verbose: int = 0, quiet: bool = False
         logging.getLogger(name).setLevel(logging.DEBUG if verbose > 1 else level)
     for name in _CHATTY:
         logging.getLogger(name).setLevel(logging.DEBUG if verbose > 1 else logging.WARNING)
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object per record: time, level, logger, message, and the task fields a filter
+    added (``task_id``, ``task_name``), for a log collector."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        data: dict[str, Any] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "pid": record.process,
+        }
+        for key in ("task_name", "task_id"):
+            value = getattr(record, key, None)
+            if value is not None:
+                data[key] = value
+        return json.dumps(data, ensure_ascii=False)
+
+
+def use_json_lines(*filters: logging.Filter) -> None:
+    """Replace the handler :func:`configure_logging` set up by one writing :class:`JsonLines`
+    to stderr (scrubbed, with ``filters`` applied first)."""
+    handler = logging.StreamHandler(ScrubbedStream.stderr())
+    for extra in filters:
+        handler.addFilter(extra)
+    handler.addFilter(ScrubSecrets())
+    handler.setFormatter(JsonLines())
+    logging.getLogger().handlers[:] = [handler]
 
 
 class ScrubSecrets(logging.Filter):

@@ -30,7 +30,7 @@ from cxpulse.config.locate import KeyPath, LineLocator, format_path
 from cxpulse.config.schema import Settings, _PathError
 from foundation.errors import ConfigError, CxPulseError, SecretMissing
 from foundation.secrets import SECRET_NAME, SecretRef, remember_secret, remember_url_secrets
-from storage import normalize_url
+from storage import display_url, normalize_url
 
 __all__ = ["DATABASE_URL_ENV", "ConfigCheck", "LoadedConfig", "check_config", "load_config", "settings_from_data"]
 
@@ -39,6 +39,9 @@ _SECRET_KEY = re.compile(r"(password|passwd|secret|token|api_?key|credential)s?$
 _URL_PASSWORD = re.compile(r"://[^/@:]+:[^/@]+@")
 _URL_QUERY_SECRET = re.compile(rf"[?&;]{SECRET_NAME}=[^&;#]", re.IGNORECASE)
 _DATABASE_URL = ("database", "url")
+_BROKER_URL = ("execution", "broker_url")
+_URL_KEYS = (_DATABASE_URL, _BROKER_URL)
+"""Settings holding a URL whose password, not the whole URL, is the secret."""
 MAX_DEPTH = 20
 """How deeply tables and lists may nest in config.toml (real settings need about five levels)."""
 
@@ -77,6 +80,13 @@ class LoadedConfig:
             return [self.resolve_secret(v, (*path, i), env) for i, v in enumerate(value)]
         return value
 
+    def broker_url(self, env: Mapping[str, str]) -> str:
+        """``[execution] broker_url`` with a secret reference resolved; its password is
+        remembered, so every output scrubs it."""
+        url = str(self.resolve_secret(self.settings.execution.broker_url, _BROKER_URL, env))
+        remember_url_secrets(url)
+        return url
+
 
 def load_config(
     path: Path | str | None = None,
@@ -108,7 +118,23 @@ def load_config(
             raise ConfigError(first + more)
         loaded = read
     url = _database_url(loaded, env, database_url)
+    refused = _celery_on_sqlite(loaded, url)
+    if refused is not None:
+        raise ConfigError(refused)
     return LoadedConfig(loaded.settings, loaded.path, loaded.exists, loaded.locator, url)
+
+
+def _celery_on_sqlite(loaded: LoadedConfig, url: str) -> str | None:
+    """Why the celery backend cannot use the store at ``url`` (None: it can)."""
+    if loaded.settings.execution.backend != "celery" or not url.startswith("sqlite"):
+        return None
+    key = ("execution", "backend")
+    return (
+        _where(loaded.path, loaded.locator.line_of(key), key)
+        + f"the celery backend needs a PostgreSQL store that every worker reaches, and the store is SQLite "
+        f"({display_url(url)}): a file workers on other machines cannot open, and one that lets a single writer "
+        'in at a time; set [database] url to postgresql://... (or --db, CXPULSE_DATABASE_URL), or backend = "local"'
+    )
 
 
 @dataclass(frozen=True)
@@ -164,6 +190,9 @@ def check_config(
             else _where(config_path, loaded.locator.line_of(_DATABASE_URL), _DATABASE_URL)
         )
         problems.append(where + str(exc))
+    refused = _celery_on_sqlite(loaded, url)
+    if refused is not None:
+        problems.append(refused)
     return ConfigCheck(config_path, LoadedConfig(loaded.settings, loaded.path, True, loaded.locator, url), []).adding(
         problems
     )
@@ -357,15 +386,17 @@ def _literal_secrets(data: Any, path: Path, locator: LineLocator) -> list[str]:
 
 
 def _password_in_url(data: Mapping[str, Any], path: Path, locator: LineLocator) -> list[str]:
-    database = data.get("database")
-    url = database.get("url") if isinstance(database, dict) else None
-    if not isinstance(url, str) or not (_URL_PASSWORD.search(url) or _URL_QUERY_SECRET.search(url)):
-        return []
-    return [
-        _where(path, locator.line_of(_DATABASE_URL), _DATABASE_URL)
-        + "this URL contains a password; move it to an environment variable: "
-        f'url = {{ env = "{DATABASE_URL_ENV}" }}'
-    ]
+    problems = []
+    for key, variable in ((_DATABASE_URL, DATABASE_URL_ENV), (_BROKER_URL, "CXPULSE_BROKER_URL")):
+        table = data.get(key[0])
+        url = table.get(key[1]) if isinstance(table, dict) else None
+        if isinstance(url, str) and (_URL_PASSWORD.search(url) or _URL_QUERY_SECRET.search(url)):
+            problems.append(
+                _where(path, locator.line_of(key), key)
+                + "this URL contains a password; move it to an environment variable: "
+                f'{key[1]} = {{ env = "{variable}" }}'
+            )
+    return problems
 
 
 def _references(data: Any) -> list[tuple[KeyPath, str]]:
@@ -392,7 +423,7 @@ def _remember_referenced(data: Any, env: Mapping[str, str]) -> None:
 
 
 def _remember(path: KeyPath, value: str) -> None:
-    if tuple(path) == _DATABASE_URL:
+    if tuple(path) in _URL_KEYS:
         remember_url_secrets(value)  # the host and database name stay readable
     else:
         remember_secret(value)

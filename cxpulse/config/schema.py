@@ -15,6 +15,7 @@ from pydantic import Field, field_validator, model_validator
 
 from classifiers.settings import ClassifiersConfig, TopicConfig
 from cxpulse.config.digests import DigestConfig
+from cxpulse.config.execution import ExecutionConfig
 from cxpulse.config.reporting import ReportingConfig
 from cxpulse.config.service import AlertsConfig, ServiceConfig
 from cxpulse.config.smtp import SmtpConfig, one_line
@@ -162,6 +163,10 @@ class Settings(SettingsModel):
     digests: list[DigestConfig] = Field(default_factory=list, description="Periodic digest emails.")
     service: ServiceConfig = Field(default_factory=ServiceConfig, description="Jobs of `cxpulse run`.")
     alerts: AlertsConfig = Field(default_factory=AlertsConfig, description="Spike alerts.")
+    execution: ExecutionConfig = Field(
+        default_factory=ExecutionConfig,
+        description="Where the jobs of `cxpulse run` execute: in it, or on Celery workers (`cxpulse worker`).",
+    )
     workspace: WorkspaceConfig = Field(
         default_factory=WorkspaceConfig, description="The CX workspace of `cxpulse serve` (SLA per priority)."
     )

@@ -35,7 +35,14 @@ def _run(job_id: str, work: Callable[[ServiceRuntime], str]) -> JobOutcome:
     started = time.perf_counter()
     not_before = None
     try:
-        summary, ok = work(runtime), True
+        if runtime.dispatcher is not None:  # [execution] backend = "celery": a worker does the work
+            from cxpulse.app.dispatch import enqueue_job
+
+            kind, _, rest = job_id.partition(":")
+            args = rest.split(":", 1) if kind == "collect" else ([rest] if rest else [])
+            summary, ok = enqueue_job(runtime.dispatcher, runtime.store, runtime.loaded, kind, args), True
+        else:
+            summary, ok = work(runtime), True
     except _Failed as exc:
         summary, ok, not_before = str(exc), False, exc.not_before
     except CxPulseError as exc:
@@ -86,6 +93,8 @@ def _collect(runtime: ServiceRuntime, source_name: str, brand_name: str) -> str:
     )
     if result.error is not None:
         raise _Failed(result.error, result.retry_at)
+    if result.skipped is not None:
+        return f"skipped: {result.skipped}"
     stopped = " (stopped early: shutting down)" if runtime.should_stop() else ""
     if result.stopped is not None:
         stopped = " (stopped early: another run moved the cursor and collects the rest)"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from cxpulse.app.dispatch import Dispatcher
 from cxpulse.config import LoadedConfig
 from foundation.clock import Clock, utc_now
 from foundation.errors import CxPulseError
@@ -48,7 +49,8 @@ class ServiceRuntime:
     """The live objects of one service process.
 
     ``classifier`` may be given (tests share one); otherwise it is loaded on the
-    first classify job and kept for the life of the process.
+    first classify job and kept for the life of the process. With a ``dispatcher``
+    (``[execution] backend = "celery"``) jobs are enqueued for workers instead of run.
     """
 
     loaded: LoadedConfig
@@ -59,6 +61,7 @@ class ServiceRuntime:
     classifier: Any = None
     classifier_loader: Callable[[LoadedConfig], Any] = _load_classifier
     outcomes: list[JobOutcome] = field(default_factory=list)
+    dispatcher: Dispatcher | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def should_stop(self) -> bool:

@@ -17,7 +17,7 @@ PASSWORD = "correct horse battery"  # noqa: S105 (the test users' password)
 USERS = {"ada": "admin", "alex": "agent", "vera": "viewer", "sam": "agent"}
 HOSTILE_TEXT = (
     'Refund please <script>alert("x")</script> <img src=x onerror=alert(1)> '
-    "\u202egnp.exe\u202c and <a href=\"javascript:alert(2)\">click</a> ' OR 1=1 --"
+    '\u202egnp.exe\u202c and <a href="javascript:alert(2)">click</a> \' OR 1=1 --'
 )
 HOSTILE_URL = "javascript:alert(3)"
 
@@ -63,7 +63,13 @@ MENTIONS: dict[str, tuple[str, str, str, dict[str, object], Classification]] = {
         "My refund never arrived, you promised it within 5 days. Still waiting.",
         {"channel": "twitter", "author_handle": "jo", "url": "https://twitter.com/jo/status/1", "language": "en"},
         _labels(
-            "negative", "shortfall", "anger", True, ("refunds",), ("you promised it within 5 days",), lifecycle="support"
+            "negative",
+            "shortfall",
+            "anger",
+            True,
+            ("refunds",),
+            ("you promised it within 5 days",),
+            lifecycle="support",
         ),
     ),
     "delay": (

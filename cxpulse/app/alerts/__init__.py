@@ -10,7 +10,7 @@ docs/service.md), the windows and the Bonferroni correction in
 :mod:`cxpulse.app.alerts.detect`, delivery in :mod:`cxpulse.app.alerts.notify`.
 """
 
-from cxpulse.app.alerts.check import AlertCheck, AlertResult, check_alerts
+from cxpulse.app.alerts.check import AlertCheck, AlertResult, check_alerts, check_alerts_exclusive
 from cxpulse.app.alerts.detect import ALL_TOPICS, Detection, Spike, Windows, detect, windows_for
 from cxpulse.app.alerts.stats import ShareTest, VolumeTest, share_test, volume_test
 
@@ -24,6 +24,7 @@ __all__ = [
     "VolumeTest",
     "Windows",
     "check_alerts",
+    "check_alerts_exclusive",
     "detect",
     "share_test",
     "volume_test",

@@ -197,3 +197,23 @@ def _log(spike: Spike, status: Status, channels: list[str], error: str | None) -
         logger.error("%s alert for %s (%s) not delivered: %s", spike.kind, spike.brand, topic, error)
     if status == "sent" and error:
         logger.warning("%s alert for %s: %s", spike.kind, spike.brand, error)
+
+
+def check_alerts_exclusive(
+    store: Store, loaded: LoadedConfig, env: Mapping[str, str], *, now: datetime | None = None
+) -> AlertCheck | None:
+    """:func:`check_alerts` while holding the store's ``alerts`` lease, so two workers never
+    check (and send) at the same time; None when another process is checking now.
+
+    The lease lasts ``[execution] lease_seconds``; the alert records then keep a later
+    check from sending what this one sent (the cooldown).
+    """
+    from storage import claims
+
+    lease = claims.hold_job(store, "alerts", lease_for=loaded.settings.execution.lease_length)
+    if lease is None:
+        return None
+    try:
+        return check_alerts(store, loaded, env, now=now)
+    finally:
+        claims.release_job(store, lease)

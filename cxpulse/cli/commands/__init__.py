@@ -43,3 +43,8 @@ def register_commands(cli: click.Group) -> None:
     cli.add_command(serve.serve)
     cli.add_command(users.users_group)
     cli.add_command(users.tokens)
+
+    from cxpulse.cli.commands import worker
+
+    cli.add_command(worker.worker)
+    cli.add_command(worker.workers)

@@ -25,8 +25,10 @@ def run_service(app: AppContext, once: bool) -> None:
     classified every [service] classify_every, each [[digests]] entry is sent
     on its cron in its time zone, and [alerts] are checked every check_every.
     Each job logs one line on stderr; a failing job is logged and the others
-    go on. Job times are kept in the results store, so a restart neither loses
-    nor repeats a run. SIGTERM or Ctrl-C finishes the current batch and exits 0.
+    go on. With [execution] backend = "celery" each due job is put on the
+    broker instead, for `cxpulse worker` processes to execute. Job times are
+    kept in the results store, so a restart neither loses nor repeats a run.
+    SIGTERM or Ctrl-C finishes the current batch and exits 0.
 
     \b
     Examples:
@@ -36,7 +38,13 @@ def run_service(app: AppContext, once: bool) -> None:
     from cxpulse.service import ServiceRuntime, run_due, serve
     from cxpulse.service.signals import stop_on_signals
 
-    runtime = ServiceRuntime(app.config(), app.store(), os.environ)
+    loaded = app.config()
+    dispatcher = None
+    if loaded.settings.execution.backend == "celery":  # jobs become tasks for `cxpulse worker`
+        from cxpulse.worker import CeleryDispatcher, build_celery
+
+        dispatcher = CeleryDispatcher(build_celery(loaded, loaded.broker_url(os.environ)))
+    runtime = ServiceRuntime(loaded, app.store(), os.environ, dispatcher=dispatcher)
     with stop_on_signals(runtime.stop):
         if not once:
             serve(runtime)

@@ -1,0 +1,224 @@
+#!/usr/bin/env python3
+"""Classification throughput on the local backend and on 1 and 2 Celery worker processes.
+
+    python scripts/bench_scale.py                  # 5,000 demo mentions
+    python scripts/bench_scale.py --mentions 2000  # quicker
+
+Everything runs on this machine, in one run, on the same stored mentions: a
+fresh PostgreSQL database (dropped at the end) and a redis-server of its own
+on a free loopback port. Each figure classifies every stored mention from
+scratch (classifications, triage and claims emptied in between), with a warm
+model:
+
+* local: ``classify_pending`` in this process, as ``cxpulse classify`` and the
+  local backend's classify job run it (one process, every core's threads);
+* 1 worker: one ``cxpulse worker --queues classify`` (solo pool, every core's
+  threads), timed from enqueueing the classify job to the last mention stored;
+* 2 workers: one ``cxpulse worker --concurrency 2`` (two prefork processes,
+  cores/2 threads each), timed the same way.
+
+``enqueue_overhead_ms`` is what the queue adds to one classify run of these
+mentions: the 1-worker time less the local time (publishing, a worker taking
+the task, claiming each batch in the store). ``enqueue_call_ms`` is the mean
+time to publish one task. Workers are warmed up by a classify task that finds
+nothing to do (it loads the model).
+
+Ends with one JSON line: classify_per_s_local, classify_per_s_1_worker,
+classify_per_s_2_workers, enqueue_overhead_ms, enqueue_call_ms, mentions, cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+import psycopg  # noqa: E402
+from psycopg import sql  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+
+from cxpulse.app.classify import classify_pending, current_model_version, get_classifier  # noqa: E402
+from cxpulse.app.collect import collect  # noqa: E402
+from cxpulse.app.dispatch import enqueue_job  # noqa: E402
+from cxpulse.config import LoadedConfig, load_config  # noqa: E402
+from cxpulse.worker import CeleryDispatcher, build_celery  # noqa: E402
+from listener.sources.demo import DEMO_BRANDS  # noqa: E402
+from storage import Store  # noqa: E402
+
+KEPT = 0.93
+"""Share of the demo stream the demo brands' queries keep (the rest is dropped: other brands, spam)."""
+CLI = "import sys; from cxpulse.cli.main import main; sys.argv[0] = 'cxpulse'; main()"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def write_config(folder: Path, database_url: str, broker_url: str, per_brand: int) -> Path:
+    lines = [
+        f"[database]\nurl = {json.dumps(database_url)}\n",
+        f'[execution]\nbackend = "celery"\nbroker_url = {json.dumps(broker_url)}\nheartbeat_seconds = 1\n',
+        f'[[sources]]\ntype = "demo"\nname = "demo"\noptions = {{ seed = 11, count = {per_brand} }}\n',
+    ]
+    for brand in DEMO_BRANDS:
+        lines.append(
+            f"[[brands]]\nname = {json.dumps(brand.name)}\nquery = {json.dumps(brand.query)}\n"
+            f"languages = {json.dumps(list(brand.languages))}\n"
+        )
+    path = folder / "config.toml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def reset(store: Store) -> None:
+    with store.engine.begin() as connection:
+        connection.execute(text("TRUNCATE classifications, triage_events, triage, work_leases RESTART IDENTITY"))
+
+
+def unclassified(store: Store, version: str) -> int:
+    with store.engine.connect() as connection:
+        return int(
+            connection.execute(
+                text(
+                    "SELECT count(*) FROM mentions m WHERE NOT EXISTS (SELECT 1 FROM classifications c "
+                    "WHERE c.mention_id = m.id AND c.model_version = :v)"
+                ),
+                {"v": version},
+            ).scalar_one()
+        )
+
+
+def wait(check: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.05)
+    raise SystemExit(f"timed out waiting for {what}")
+
+
+def run_workers(
+    config: Path,
+    folder: Path,
+    store: Store,
+    version: str,
+    dispatcher: CeleryDispatcher,
+    loaded: LoadedConfig,
+    args: list[str],
+) -> float:
+    """Seconds from enqueueing the classify job to every mention classified, on warm workers."""
+    log = folder / f"worker-{len(args)}.log"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with log.open("wb") as handle:
+        worker = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-c", CLI, "--config", str(config), "worker", "--queues", "classify", *args],
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    try:
+        processes = 2 if "--concurrency" in args else 1
+        for _ in range(processes * 2):  # warm-up: every mention is classified, the task loads the model
+            dispatcher.enqueue("classify")
+        wait(lambda: log.read_text(errors="replace").count("succeeded") >= processes * 2, 300, "the warm-up")
+        reset(store)
+        started = time.perf_counter()
+        enqueue_job(dispatcher, store, loaded, "classify")
+        wait(lambda: unclassified(store, version) == 0, 1800, "every mention classified")
+        return time.perf_counter() - started
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=120)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mentions", type=int, default=5000, help="about how many demo mentions to store and classify")
+    parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres", help="PostgreSQL admin URL")
+    options = parser.parse_args()
+
+    name = f"cxpulse_bench_scale_{secrets.token_hex(4)}"
+    with psycopg.connect(options.pg, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    database_url = f"{options.pg.rsplit('/', 1)[0]}/{name}"
+    port = free_port()
+    redis = subprocess.Popen(  # noqa: S603
+        ["/usr/bin/redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    store = None
+    try:
+        with tempfile.TemporaryDirectory() as scratch:
+            folder = Path(scratch)
+            per_brand = math.ceil(options.mentions / len(DEMO_BRANDS) / KEPT)
+            config = write_config(folder, database_url, f"redis://127.0.0.1:{port}/0", per_brand)
+            loaded = load_config(config, env={})
+            store = Store.open(loaded.database_url)
+            store.upgrade()
+            collect(loaded, store, {})
+            version = current_model_version(loaded.settings.classifiers)
+            assert version is not None
+            mentions = store.summary().mentions
+            print(f"{mentions:,} demo mentions stored; {os.cpu_count()} cores", file=sys.stderr)
+
+            classifier = get_classifier(loaded.settings.classifiers)
+            classifier.classify(["warm-up text"] * 8)
+            started = time.perf_counter()
+            classify_pending(store, classifier, loaded, batch_size=loaded.settings.execution.batch_size)
+            local = time.perf_counter() - started
+            assert unclassified(store, version) == 0
+            print(f"local: {mentions / local:,.0f} mentions/s ({local:.1f} s)", file=sys.stderr)
+
+            celery = build_celery(loaded, f"redis://127.0.0.1:{port}/0")
+            dispatcher = CeleryDispatcher(celery)
+            publish = time.perf_counter()
+            probes = [dispatcher.enqueue("alerts") for _ in range(50)]
+            enqueue_call = (time.perf_counter() - publish) / len(probes)
+            celery.control.purge()  # the probes are not to run
+
+            one = run_workers(config, folder, store, version, dispatcher, loaded, [])
+            print(f"1 worker: {mentions / one:,.0f} mentions/s ({one:.1f} s)", file=sys.stderr)
+            two = run_workers(config, folder, store, version, dispatcher, loaded, ["--concurrency", "2"])
+            print(f"2 worker processes: {mentions / two:,.0f} mentions/s ({two:.1f} s)", file=sys.stderr)
+    finally:
+        if store is not None:
+            store.dispose()
+        redis.terminate()
+        redis.wait(timeout=10)
+        with psycopg.connect(options.pg, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    print(
+        json.dumps(
+            {
+                "classify_per_s_local": round(mentions / local, 1),
+                "classify_per_s_1_worker": round(mentions / one, 1),
+                "classify_per_s_2_workers": round(mentions / two, 1),
+                "enqueue_overhead_ms": round((one - local) * 1000, 1),
+                "enqueue_call_ms": round(enqueue_call * 1000, 2),
+                "ratio_1_worker_vs_local": round(local / one, 3),
+                "mentions": mentions,
+                "cores": os.cpu_count(),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

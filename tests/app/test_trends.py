@@ -197,10 +197,7 @@ def test_brand_filter_keeps_competitors_for_share_of_voice_only(seeded: Store) -
 
 
 def test_a_url_works_like_a_store(seeded: Store, tmp_path: Any) -> None:
-    if seeded.dialect != "sqlite":
-        pytest.skip("one backend is enough for the URL form")
-    url = str(seeded.engine.url)
-    assert trends(url, **OCTOBER)["mentions"][0] == 6
+    assert trends(seeded.url, **OCTOBER)["mentions"][0] == 6
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ exits with code 1. Library exceptions (tweepy, prawcore, httpx, SQLAlchemy,
     ├── DeliveryError          an email (digest, alert) could not be delivered
     │   └── DeliveryUncertain  it may have been: the server never confirmed the whole message it got
     ├── StorageError           the results store cannot be opened or written
+    ├── ExportError            an export cannot be written (unknown format, unwritable file, nothing to label)
     ├── AccessError            a login, session or API token was refused
     │   ├── LoginThrottled     too many failed logins; carries ``retry_after`` seconds
     │   └── PermissionDenied   the user's role does not allow the action
@@ -40,6 +41,7 @@ __all__ = [
     "CxPulseError",
     "DeliveryError",
     "DeliveryUncertain",
+    "ExportError",
     "InputError",
     "LoginThrottled",
     "NotFound",
@@ -113,6 +115,11 @@ class DeliveryUncertain(DeliveryError):
 
 class StorageError(CxPulseError):
     """The results store cannot be opened, migrated or written."""
+
+
+class ExportError(CxPulseError):
+    """An export cannot be written: an unknown format, an output that cannot be opened,
+    or a store with no labels to export."""
 
 
 class AccessError(CxPulseError):

@@ -9,7 +9,7 @@ search query passes through.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,7 +20,7 @@ from foundation.clock import Clock, utc_now
 from foundation.errors import StorageError
 from foundation.mentions import Cursor, StoredMention
 from foundation.query.ast import Node
-from storage import classifications, migrate, search
+from storage import classifications, export, migrate, search
 from storage.classifications import (
     ClassificationSaveResult,
     ClassificationSummary,
@@ -226,6 +226,27 @@ class Store:
         """How many mentions :meth:`search` would find without a limit."""
         with reading(self._engine, "count") as connection:
             return search.count(connection, query, filters)
+
+    def export_chunks(
+        self,
+        query: Node | None,
+        filters: SearchFilters = SearchFilters(),  # noqa: B008
+        *,
+        chunk_size: int = 5000,
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """Every mention :meth:`search` would find, with its labels and triage state, as rows
+        of ``storage.export.EXPORT_COLUMNS``, in id order, ``chunk_size`` rows at a time.
+
+        One read connection for the whole export (closed when the iterator is exhausted or
+        closed); memory stays at one chunk however many mentions match.
+        """
+        with reading(self._engine, "export mentions") as connection:
+            yield from export.export_chunks(connection, query, filters, chunk_size=chunk_size)
+
+    def count_classified(self, model_version: str | None = None) -> int:
+        """How many classifications the store holds by ``model_version`` (None: by any version)."""
+        with reading(self._engine, "count classifications") as connection:
+            return export.count_classified(connection, model_version)
 
     def get_mention(self, source: str, external_id: str) -> MentionRow | None:
         """The stored mention ``(source, external_id)``, or None."""

@@ -39,3 +39,7 @@ def register_commands(cli: click.Group) -> None:
     cli.add_command(serve.serve)
     cli.add_command(users.users_group)
     cli.add_command(users.tokens)
+
+    from cxpulse.cli.commands import export
+
+    cli.add_command(export.export)

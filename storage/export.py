@@ -1,0 +1,184 @@
+"""Reading mentions with their labels and triage state for an export, a chunk at a time.
+
+:data:`EXPORT_COLUMNS` is the export's contract: the stable column names, in order,
+with their kind (the exporters map a kind to a CSV cell, a JSON value or a Parquet
+type). :func:`export_chunks` reads the mentions that :func:`storage.search.execute.search`
+would find (the same :func:`~storage.search.filters.filter_conditions`, the same
+query matcher) in ``id`` order, keyset-paginated (``id > last id``, ``LIMIT``), so
+memory stays constant however many rows there are. Each chunk is one statement
+joining ``classifications`` (the filters' model version, or each mention's newest) and
+``triage``, plus one statement for the chunk's brands. Rows are plain tuples: no
+ORM objects, nothing kept between chunks.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, Connection, and_, bindparam, func, select
+from sqlalchemy.orm import aliased
+
+from foundation.query.ast import Node
+from storage.models import ClassificationModel, MentionBrandModel, MentionModel, TriageItemModel
+from storage.results import SearchFilters
+from storage.search.execute import matching_ids
+from storage.search.filters import filter_conditions
+
+__all__ = ["EXPORT_COLUMNS", "ExportColumn", "count_classified", "export_chunks"]
+
+ColumnKind = Literal["int", "float", "str", "bool", "datetime", "strings", "scores"]
+"""``strings``: a list of text values; ``scores``: a mapping of label name to probability."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExportColumn:
+    """One column of an export: its stable name, its kind and what it holds."""
+
+    name: str
+    kind: ColumnKind
+    description: str
+
+
+m = MentionModel
+c = aliased(ClassificationModel, name="labels")
+t = aliased(TriageItemModel, name="triage_item")
+"""Aliases: the filters' own subqueries over ``classifications`` and ``triage`` must not
+correlate into the export's joins of them."""
+
+_MENTION: tuple[tuple[ExportColumn, Any], ...] = (
+    (ExportColumn("id", "int", "The mention's id in this store."), m.id),
+    (ExportColumn("source", "str", "The source instance it was collected from."), m.source),
+    (ExportColumn("external_id", "str", "Its id at the source."), m.external_id),
+    (ExportColumn("created_at", "datetime", "When it was written (UTC)."), m.created_at),
+    (ExportColumn("collected_at", "datetime", "When cxpulse collected it (UTC)."), m.collected_at),
+    (ExportColumn("author_handle", "str", "The author's handle at the source."), m.author_handle),
+    (ExportColumn("author_name", "str", "The author's display name."), m.author_name),
+    (ExportColumn("author_followers", "int", "The author's followers, when the source says."), m.author_followers),
+    (ExportColumn("language", "str", "Detected language code (en, es, ...)."), m.language),
+    (ExportColumn("channel", "str", "twitter, reddit, app_review, ..."), m.channel),
+    (ExportColumn("rating", "float", "The review's star rating, for reviews."), m.rating),
+    (ExportColumn("url", "str", "Where the mention can be read."), m.url),
+    (ExportColumn("text", "str", "The mention's text as stored."), m.text),
+    (ExportColumn("duplicate_of", "int", "The id of the earlier mention this copies, if any."), m.duplicate_of_id),
+)
+_BRANDS = ExportColumn("brands", "strings", "The brands it was collected for, sorted by name.")
+_LABELS: tuple[tuple[ExportColumn, str], ...] = (
+    (ExportColumn("model_version", "str", "The classifier version whose labels these are."), "model_version"),
+    (ExportColumn("sentiment", "str", "negative, neutral or positive."), "sentiment"),
+    (ExportColumn("sentiment_scores", "scores", "Probability of each sentiment."), "sentiment_scores"),
+    (ExportColumn("topics", "strings", "The brand's [[topics]] names it is about."), "topics"),
+    (ExportColumn("topic_scores", "scores", "Probability of each topic."), "topic_scores"),
+    (ExportColumn("expectation_gap", "str", "none, shortfall or exceeded."), "expectation_gap"),
+    (ExportColumn("gap_score", "float", "Probability of the expectation gap label."), "gap_score"),
+    (ExportColumn("gap_evidence", "strings", "Spans of the text that state the gap."), "gap_evidence"),
+    (ExportColumn("emotion", "str", "The strongest emotion."), "emotion"),
+    (ExportColumn("emotion_scores", "scores", "Probability of each emotion."), "emotion_scores"),
+    (ExportColumn("flagged", "bool", "Flagged for CX staff."), "flagged"),
+    (ExportColumn("about_brand", "bool", "A customer's own experience with a brand."), "about_brand"),
+    (ExportColumn("about_brand_score", "float", "Probability of about_brand."), "about_brand_score"),
+    (ExportColumn("complaint_score", "float", "Probability that it is a complaint."), "complaint_score"),
+    (ExportColumn("switching", "bool", "Threatens to leave, cancel or switch."), "switching"),
+    (ExportColumn("switching_score", "float", "Probability of switching."), "switching_score"),
+    (ExportColumn("lifecycle", "str", "Stage of the customer journey."), "lifecycle"),
+    (ExportColumn("lifecycle_scores", "scores", "Probability of each lifecycle stage."), "lifecycle_scores"),
+    (ExportColumn("windows", "int", "Overlapping windows of the text the model read."), "windows"),
+    (ExportColumn("classified_at", "datetime", "When it was classified (UTC)."), "classified_at"),
+)
+_TRIAGE: tuple[tuple[ExportColumn, str], ...] = (
+    (ExportColumn("triage_status", "str", "The triage item's status, if it has one."), "status"),
+    (ExportColumn("triage_priority", "str", "urgent, high, normal or low."), "priority"),
+    (ExportColumn("triage_assignee", "str", "The username it is assigned to."), "assignee"),
+    (ExportColumn("triage_tags", "strings", "The triage item's tags."), "tags"),
+    (ExportColumn("triage_opened_at", "datetime", "When the triage item was opened (UTC)."), "opened_at"),
+    (ExportColumn("triage_first_action_at", "datetime", "When a person first changed it (UTC)."), "first_action_at"),
+    (ExportColumn("triage_resolved_at", "datetime", "When it was last resolved (UTC)."), "resolved_at"),
+)
+
+EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
+    *(column for column, _ in _MENTION),
+    _BRANDS,
+    *(column for column, _ in _LABELS),
+    *(column for column, _ in _TRIAGE),
+)
+"""Every column of an export, in order; a row of :func:`export_chunks` has one value per column."""
+
+_BRANDS_AT = len(_MENTION)
+
+
+def _labels_join(model_version: str | None) -> ColumnElement[bool]:
+    """``classifications`` of the mention: by ``model_version``, or its newest."""
+    if model_version is not None:
+        return and_(c.mention_id == m.id, c.model_version == model_version)
+    newest = aliased(ClassificationModel, name="newest")
+    latest = (
+        select(newest.id)
+        .where(newest.mention_id == m.id)
+        .order_by(newest.classified_at.desc(), newest.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return and_(c.mention_id == m.id, c.id == latest)
+
+
+def export_chunks(
+    connection: Connection,
+    query: Node | None,
+    filters: SearchFilters,
+    *,
+    chunk_size: int = 5000,
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows (one value per :data:`EXPORT_COLUMNS`) of every mention the search would
+    find for ``query`` and ``filters``, in ``id`` order, ``chunk_size`` at a time."""
+    selected = [column for _, column in _MENTION]
+    selected += [getattr(c, name) for _, name in _LABELS] + [getattr(t, name) for _, name in _TRIAGE]
+    stmt = select(*selected).select_from(m)
+    conditions = filter_conditions(filters)
+    if query is not None:
+        # The query's matches (computed once: the matcher may have checked texts) as a derived
+        # table, which nothing in the outer statement can correlate into.
+        matched = matching_ids(connection, query, filters).subquery("matched")
+        stmt = stmt.join(matched, matched.c.id == m.id)
+        conditions = []
+    stmt = (
+        stmt.outerjoin(c, _labels_join(filters.model_version))
+        .outerjoin(t, t.mention_id == m.id)
+        .where(*conditions, m.id > bindparam("after_id"))
+        .order_by(m.id)
+        .limit(chunk_size)
+    )
+    after = 0
+    while True:
+        rows = connection.execute(stmt, {"after_id": after}).all()
+        if not rows:
+            return
+        ids = [row[0] for row in rows]
+        brands = _brands(connection, ids)
+        yield [(*row[:_BRANDS_AT], brands.get(row[0], []), *row[_BRANDS_AT:]) for row in rows]
+        if len(rows) < chunk_size:
+            return
+        after = ids[-1]
+
+
+def _brands(connection: Connection, ids: Sequence[int]) -> dict[int, list[str]]:
+    link = MentionBrandModel
+    stmt = (
+        select(link.mention_id, link.brand)
+        .where(link.mention_id.in_(bindparam("ids", list(ids), expanding=True)))
+        .order_by(link.mention_id, link.brand)
+    )
+    found: dict[int, list[str]] = defaultdict(list)
+    for mention_id, brand in connection.execute(stmt):
+        found[mention_id].append(brand)
+    return found
+
+
+def count_classified(connection: Connection, model_version: str | None) -> int:
+    """How many classifications the store holds by ``model_version`` (None: by any version)."""
+    stored = ClassificationModel
+    stmt = select(func.count()).select_from(stored)
+    if model_version is not None:
+        stmt = stmt.where(stored.model_version == model_version)
+    return int(connection.execute(stmt).scalar_one())

@@ -12,6 +12,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
+from testkit.clock import NOW
 
 from cxpulse.app.export import ExportPlan, plan_export, write_export
 from cxpulse.app.exporters import ExportOptions
@@ -19,12 +20,11 @@ from foundation.errors import ExportError, QueryError
 from foundation.labels import Classification
 from foundation.mentions import Cursor
 from storage import EXPORT_COLUMNS, SearchFilters, Store
-from testkit.clock import NOW
 
 VERSION = "cx-export-test"
 FILTERS = SearchFilters(model_version=VERSION)
 HOSTILE = {
-    "formula": "=HYPERLINK(\"http://evil.example\",\"refund\") acme",
+    "formula": '=HYPERLINK("http://evil.example","refund") acme',
     "plus": "+1 acme is great",
     "at": "@acme where is my refund",
     "tab": "\tacme tabbed",
@@ -250,3 +250,9 @@ def test_without_a_model_version_each_mentions_newest_labels_are_exported(seeded
     assert (rows[first]["model_version"], rows[first]["sentiment"]) == ("cx-newer", "neutral")
     assert sum(1 for row in rows.values() if row["model_version"] == VERSION) == len(HOSTILE) - 1
     assert datetime.fromisoformat(str(rows[first]["classified_at"])).astimezone(UTC) == NOW + timedelta(hours=1)
+
+
+def test_every_column_is_documented() -> None:
+    reference = (Path(__file__).resolve().parents[2] / "docs" / "exports.md").read_text(encoding="utf-8")
+    for column in EXPORT_COLUMNS:
+        assert f"| `{column.name}` | {column.kind} |" in reference, f"docs/exports.md lacks the column {column.name}"

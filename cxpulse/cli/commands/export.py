@@ -36,7 +36,7 @@ def export() -> None:
 @click.option(
     "--output",
     "-o",
-    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    type=click.Path(path_type=Path, allow_dash=True),
     default=None,
     help="File to write (replaced only when the export is complete). Default: stdout (not for parquet on a terminal).",
 )
@@ -89,7 +89,8 @@ def mentions(
         options=ExportOptions(raw_cells=raw_cells),
         allow_unclassified=allow_unclassified,
     )
+    sys.stdout.flush()
     with CountProgress(app, "exporting mentions", plan.total) as progress:
-        report = write_export(store, plan, stream=click.get_binary_stream("stdout"), progress=progress)
+        report = write_export(store, plan, stream=sys.stdout.buffer, progress=progress)
     where = f" to {report.output}" if report.output is not None else ""
     app.err.print(f"{report.rows:,} mentions exported as {report.format}{where}", markup=False)

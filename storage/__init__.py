@@ -17,7 +17,7 @@ from __future__ import annotations
 from storage.classifications import ClassificationSaveResult, ClassificationSummary, MentionText
 from storage.connections import UPGRADE_HINT
 from storage.engine import display_url, normalize_url
-from storage.export import EXPORT_COLUMNS, ExportColumn
+from storage.export import EXPORT_COLUMNS, ExportChunk, ExportColumn
 from storage.models import PRIORITIES, ROLES, TRIAGE_STATUSES
 from storage.results import (
     SNIPPET_END,
@@ -44,6 +44,7 @@ __all__ = [
     "ClassificationSaveResult",
     "ClassificationSummary",
     "CursorStatus",
+    "ExportChunk",
     "ExportColumn",
     "HitClassification",
     "HitTriage",

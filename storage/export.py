@@ -7,27 +7,47 @@ would find (the same :func:`~storage.search.filters.filter_conditions`, the same
 query matcher) in ``id`` order, keyset-paginated (``id > last id``, ``LIMIT``), so
 memory stays constant however many rows there are. Each chunk is one statement
 joining ``classifications`` (the filters' model version, or each mention's newest) and
-``triage``, plus one statement for the chunk's brands. Rows are plain tuples: no
-ORM objects, nothing kept between chunks.
+``triage``, the brands as a JSON list from a correlated subquery. A chunk is column-oriented
+(:class:`ExportChunk`): values come as the driver gives them and each column is decoded
+at once (one msgspec decode per JSON column, ``datetime.fromisoformat`` for SQLite's
+times), so an export skips SQLAlchemy's per-value processing. No ORM objects, nothing
+kept between chunks.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Connection, and_, bindparam, func, select
+import msgspec
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    DateTime,
+    Integer,
+    String,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    func,
+    select,
+    type_coerce,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import aliased
 
 from foundation.query.ast import Node
+from storage.engine import SQLITE_MMAP_BYTES
 from storage.models import ClassificationModel, MentionBrandModel, MentionModel, TriageItemModel
 from storage.results import SearchFilters
 from storage.search.execute import matching_ids
 from storage.search.filters import filter_conditions
 
-__all__ = ["EXPORT_COLUMNS", "ExportColumn", "count_classified", "export_chunks"]
+__all__ = ["EXPORT_COLUMNS", "ExportChunk", "ExportColumn", "count_classified", "export_chunks"]
 
 ColumnKind = Literal["int", "float", "str", "bool", "datetime", "strings", "scores"]
 """``strings``: a list of text values; ``scores``: a mapping of label name to probability."""
@@ -123,18 +143,83 @@ def _labels_join(model_version: str | None) -> ColumnElement[bool]:
     return and_(c.mention_id == m.id, c.id == latest)
 
 
+@dataclass(frozen=True, slots=True)
+class ExportChunk:
+    """Some rows of an export, column by column: ``columns[i]`` holds the values of
+    ``EXPORT_COLUMNS[i]`` (ints, floats, text, bools, UTC datetimes, lists of text and
+    dicts of scores, None where missing), one per row, in ``id`` order."""
+
+    columns: tuple[list[Any], ...]
+
+    def __len__(self) -> int:
+        return len(self.columns[0])
+
+    def rows(self) -> Iterator[tuple[Any, ...]]:
+        """The chunk row by row, one value per column."""
+        return zip(*self.columns, strict=True)
+
+
+Decoder = Callable[[list[Any]], list[Any]]
+
+
+def _same(values: list[Any]) -> list[Any]:
+    return values
+
+
+def _bools(values: list[Any]) -> list[Any]:
+    return [None if value is None else bool(value) for value in values]
+
+
+def _json_values(values: list[Any]) -> list[Any]:
+    """A column of JSON texts decoded as one JSON array by msgspec (a call per value costs
+    more than parsing a short object, and msgspec parses about five times faster than the
+    standard library: it was a third of the time of a Parquet export)."""
+    joined = "[" + ",".join("null" if value is None else value for value in values) + "]"
+    return list(msgspec.json.decode(joined))
+
+
+def _sqlite_times(values: list[Any]) -> list[Any]:
+    """SQLite's stored UTC wall times, read with ``+00:00`` appended (``2026-11-30
+    12:00:00.000000+00:00``), as aware datetimes: one C call per value."""
+    parse = datetime.fromisoformat
+    return [None if value is None else parse(value) for value in values]
+
+
+def _postgres_times(values: list[Any]) -> list[Any]:
+    return [None if value is None else (value if value.tzinfo is UTC else value.astimezone(UTC)) for value in values]
+
+
+def _raw(column: Any, kind: ColumnKind, dialect: str) -> tuple[Any, Decoder]:
+    """``column`` selected as the driver gives it (no per-value SQLAlchemy processing),
+    with the function that turns a whole column of those values into the kind's values."""
+    if kind in ("strings", "scores"):
+        return cast(column, Text), _json_values
+    if kind == "datetime":
+        if dialect == "sqlite":
+            return type_coerce(column, String()).concat("+00:00"), _sqlite_times
+        return type_coerce(column, DateTime(timezone=True)), _postgres_times
+    if kind == "bool":
+        return type_coerce(column, Integer()) if dialect == "sqlite" else column, _bools
+    return column, _same
+
+
 def export_chunks(
     connection: Connection,
     query: Node | None,
     filters: SearchFilters,
     *,
     chunk_size: int = 5000,
-) -> Iterator[list[tuple[Any, ...]]]:
-    """The rows (one value per :data:`EXPORT_COLUMNS`) of every mention the search would
-    find for ``query`` and ``filters``, in ``id`` order, ``chunk_size`` at a time."""
-    selected = [column for _, column in _MENTION]
-    selected += [getattr(c, name) for _, name in _LABELS] + [getattr(t, name) for _, name in _TRIAGE]
-    stmt = select(*selected).select_from(m)
+) -> Iterator[ExportChunk]:
+    """The rows of every mention the search would find for ``query`` and ``filters``, in
+    ``id`` order, ``chunk_size`` at a time (see :class:`ExportChunk`)."""
+    dialect = connection.dialect.name
+    sources = [(column, spec.kind) for spec, column in _MENTION]
+    sources += [(getattr(c, name), spec.kind) for spec, name in _LABELS]
+    sources += [(getattr(t, name), spec.kind) for spec, name in _TRIAGE]
+    raw = [_raw(column, kind, dialect) for column, kind in sources]
+    raw.insert(_BRANDS_AT, (_brands_column(dialect), _json_values))
+    stmt = select(*(expression for expression, _ in raw)).select_from(m)
+    decoders = [decoder for _, decoder in raw]
     conditions = filter_conditions(filters)
     if query is not None:
         # The query's matches (computed once: the matcher may have checked texts) as a derived
@@ -149,30 +234,47 @@ def export_chunks(
         .order_by(m.id)
         .limit(chunk_size)
     )
-    after = 0
-    while True:
-        rows = connection.execute(stmt, {"after_id": after}).all()
-        if not rows:
-            return
-        ids = [row[0] for row in rows]
-        brands = _brands(connection, ids)
-        yield [(*row[:_BRANDS_AT], brands.get(row[0], []), *row[_BRANDS_AT:]) for row in rows]
-        if len(rows) < chunk_size:
-            return
-        after = ids[-1]
+    with _one_pass(connection):
+        after = 0
+        while True:
+            rows = connection.execute(stmt, {"after_id": after}).all()
+            if not rows:
+                return
+            columns = [decode(list(values)) for decode, values in zip(decoders, zip(*rows, strict=True), strict=True)]
+            yield ExportChunk(tuple(columns))
+            if len(rows) < chunk_size:
+                return
+            after = columns[0][-1]
 
 
-def _brands(connection: Connection, ids: Sequence[int]) -> dict[int, list[str]]:
+@contextmanager
+def _one_pass(connection: Connection) -> Iterator[None]:
+    """SQLite: read without memory-mapping the file. Search maps it for random reads
+    (``storage.engine``); an export reads each page once, and mapped pages would count as
+    the process's own memory (a 1M-mention store is over 1 GB)."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql("PRAGMA mmap_size = 0")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA mmap_size = {SQLITE_MMAP_BYTES}")
+
+
+def _brands_column(dialect: str) -> Any:
+    """A mention's brands, sorted by name, as a JSON list: a correlated subquery over the
+    link table's primary key (mention_id, brand), so the brands need no second query."""
     link = MentionBrandModel
-    stmt = (
-        select(link.mention_id, link.brand)
-        .where(link.mention_id.in_(bindparam("ids", list(ids), expanding=True)))
-        .order_by(link.mention_id, link.brand)
+    if dialect == "postgresql":
+        listed = func.json_agg(postgresql.aggregate_order_by(link.brand, link.brand))
+    else:
+        # SQLite reads the primary-key index in order: the brands come sorted.
+        listed = func.json_group_array(link.brand)
+    return func.coalesce(
+        select(cast(listed, Text)).where(link.mention_id == m.id).scalar_subquery(),
+        "[]",
     )
-    found: dict[int, list[str]] = defaultdict(list)
-    for mention_id, brand in connection.execute(stmt):
-        found[mention_id].append(brand)
-    return found
 
 
 def count_classified(connection: Connection, model_version: str | None) -> int:

@@ -29,6 +29,7 @@ from storage.classifications import (
 )
 from storage.connections import database_errors, reading, writing
 from storage.engine import display_url, make_engine
+from storage.export import ExportChunk
 from storage.models import MentionBrandModel, MentionModel, SourceCursorModel
 from storage.results import (
     CursorStatus,
@@ -233,9 +234,9 @@ class Store:
         filters: SearchFilters = SearchFilters(),  # noqa: B008
         *,
         chunk_size: int = 5000,
-    ) -> Iterator[list[tuple[Any, ...]]]:
-        """Every mention :meth:`search` would find, with its labels and triage state, as rows
-        of ``storage.export.EXPORT_COLUMNS``, in id order, ``chunk_size`` rows at a time.
+    ) -> Iterator[ExportChunk]:
+        """Every mention :meth:`search` would find, with its labels and triage state (the
+        columns ``storage.EXPORT_COLUMNS``), in id order, ``chunk_size`` rows at a time.
 
         One read connection for the whole export (closed when the iterator is exhausted or
         closed); memory stays at one chunk however many mentions match.

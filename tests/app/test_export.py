@@ -256,3 +256,15 @@ def test_every_column_is_documented() -> None:
     reference = (Path(__file__).resolve().parents[2] / "docs" / "exports.md").read_text(encoding="utf-8")
     for column in EXPORT_COLUMNS:
         assert f"| `{column.name}` | {column.kind} |" in reference, f"docs/exports.md lacks the column {column.name}"
+
+
+def test_each_mention_carries_its_brands_sorted(store: Store, mention: Any, tmp_path: Path) -> None:
+    rows = [mention(str(i), f"acme mention {i}", content_hash=f"h{i}") for i in range(40)]
+    store.save_batch(rows, source="twitter", brand="acme", cursor=Cursor())
+    store.save_batch(rows[::13], source="twitter", brand="globex", cursor=Cursor())  # ids far apart
+    store.save_batch(rows[::13], source="twitter", brand="Aardvark & Co", cursor=Cursor())  # linked last
+    path = tmp_path / "globex.jsonl"
+    _export(store, path, filters=SearchFilters(brands=("globex",)), allow_unclassified=True)
+    exported = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert [row["external_id"] for row in exported] == ["0", "13", "26", "39"]
+    assert all(row["brands"] == ["Aardvark & Co", "acme", "globex"] for row in exported)

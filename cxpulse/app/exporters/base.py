@@ -1,12 +1,12 @@
-"""What an export format provides: a class that writes rows of ``storage.EXPORT_COLUMNS`` to a stream."""
+"""What an export format provides: a class that writes chunks of ``storage.EXPORT_COLUMNS`` to a stream."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, BinaryIO, ClassVar, Protocol
+from typing import BinaryIO, ClassVar, Protocol
 
-from storage import ExportColumn
+from storage import ExportChunk, ExportColumn
 
 __all__ = ["ExportOptions", "Exporter"]
 
@@ -33,8 +33,8 @@ class Exporter(Protocol):
 
     def __init__(self, stream: BinaryIO, columns: Sequence[ExportColumn], options: ExportOptions) -> None: ...
 
-    def write(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        """Write rows, each one value per column, in the columns' order."""
+    def write(self, chunk: ExportChunk) -> None:
+        """Write the chunk's rows (``chunk.columns`` in the columns' order; ``chunk.rows()``)."""
         ...
 
     def close(self) -> None:

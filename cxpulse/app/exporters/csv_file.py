@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any, BinaryIO, ClassVar
 
 from cxpulse.app.exporters.base import ExportOptions
-from storage import ExportColumn
+from storage import ExportChunk, ExportColumn
 
 __all__ = ["FORMULA_STARTS", "CsvExporter", "escape_formula"]
 
@@ -53,6 +53,13 @@ def _text(value: str | None) -> str:
     return "" if value is None else escape_formula(value)
 
 
+def _column(cell: Callable[[Any], Any]) -> Callable[[list[Any]], list[Any]]:
+    def cells(values: list[Any]) -> list[Any]:
+        return [cell(value) for value in values]
+
+    return cells
+
+
 class CsvExporter:
     """Writes CSV (see the module docstring)."""
 
@@ -69,12 +76,12 @@ class CsvExporter:
             "bool": _bool,
             "str": _plain if options.raw_cells else _text,
         }
-        self._cells = [by_kind.get(column.kind, _plain) for column in columns]
+        self._cells = [_column(by_kind.get(column.kind, _plain)) for column in columns]
         self._writer.writerow([column.name for column in columns])
 
-    def write(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        cells = self._cells
-        self._writer.writerows([[cell(value) for cell, value in zip(cells, row, strict=True)] for row in rows])
+    def write(self, chunk: ExportChunk) -> None:
+        columns = [cells(values) for cells, values in zip(self._cells, chunk.columns, strict=True)]
+        self._writer.writerows(zip(*columns, strict=True))
 
     def close(self) -> None:
         self._stream.flush()

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, BinaryIO, ClassVar
 
 from cxpulse.app.exporters.base import ExportOptions
-from storage import ExportColumn
+from storage import ExportChunk, ExportColumn
 
 __all__ = ["JsonlExporter"]
 
@@ -33,11 +33,16 @@ class JsonlExporter:
     def __init__(self, stream: BinaryIO, columns: Sequence[ExportColumn], options: ExportOptions) -> None:
         self._stream = stream
         self._names = [column.name for column in columns]
+        self._times = [column.kind == "datetime" for column in columns]
         self._encoder = json.JSONEncoder(ensure_ascii=False, default=_default)
 
-    def write(self, rows: Sequence[tuple[Any, ...]]) -> None:
+    def write(self, chunk: ExportChunk) -> None:
         names, encode = self._names, self._encoder.encode
-        text = "".join(encode(dict(zip(names, row, strict=True))) + "\n" for row in rows)
+        columns = [
+            [None if value is None else value.isoformat() for value in values] if time else values
+            for values, time in zip(chunk.columns, self._times, strict=True)
+        ]
+        text = "".join(encode(dict(zip(names, row, strict=True))) + "\n" for row in zip(*columns, strict=True))
         self._stream.write(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode("utf-8"))
 
     def close(self) -> None:

@@ -19,18 +19,20 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from cxpulse.app.exporters import Exporter, ExportOptions, exporter_class, format_for_path
 from foundation.errors import ExportError
 from foundation.query import parse, require_positive
 from foundation.query.ast import Node
-from storage import EXPORT_COLUMNS, SearchFilters, Store
+from storage import EXPORT_COLUMNS, ExportChunk, SearchFilters, Store
 
 __all__ = ["CHUNK_SIZE", "DEFAULT_FORMAT", "ExportPlan", "ExportReport", "plan_export", "write_export"]
 
@@ -133,15 +135,73 @@ def write_export(
     with _destination(plan.output, stream) as target:
         exporter = plan.exporter(target, EXPORT_COLUMNS, plan.options)
         try:
-            for chunk in store.export_chunks(plan.query, plan.filters, chunk_size=chunk_size):
-                exporter.write(chunk)
-                rows += len(chunk)
-                if progress is not None:
-                    progress(rows)
+            with _read_ahead(store.export_chunks(plan.query, plan.filters, chunk_size=chunk_size)) as chunks:
+                for chunk in chunks:
+                    exporter.write(chunk)
+                    rows += len(chunk)
+                    if progress is not None:
+                        progress(rows)
         finally:
             exporter.close()
-    log.info("exported %d mentions as %s", rows, plan.format)
+    log.debug("exported %d mentions as %s", rows, plan.format)
     return ExportReport(rows, plan.format, plan.output)
+
+
+@dataclass(frozen=True, slots=True)
+class _Failed:
+    error: BaseException
+
+
+_END = object()
+
+
+@contextmanager
+def _read_ahead(chunks: Iterator[ExportChunk]) -> Iterator[Iterator[ExportChunk]]:
+    """``chunks``, the next one read by a thread while the caller writes the current one.
+
+    The database drivers (while a query runs) and pyarrow (while it encodes and compresses)
+    release the GIL, so on a second core reading and writing overlap. One chunk is read
+    ahead at most; leaving the block early stops the reader and closes ``chunks`` in its
+    thread (so the store's connection is given back); a reader's error is raised here.
+    """
+    ready: queue.Queue[object] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def hand(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            for chunk in chunks:
+                if not hand(chunk):
+                    return
+            hand(_END)
+        except BaseException as exc:  # handed to the writing thread, which raises it
+            hand(_Failed(exc))
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+
+    def received() -> Iterator[ExportChunk]:
+        while (item := ready.get()) is not _END:
+            if isinstance(item, _Failed):
+                raise item.error
+            yield cast(ExportChunk, item)
+
+    reader = threading.Thread(target=read, name="cxpulse-export-reader", daemon=True)
+    reader.start()
+    try:
+        yield received()
+    finally:
+        stop.set()
+        reader.join()
 
 
 @contextmanager

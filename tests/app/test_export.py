@@ -268,3 +268,27 @@ def test_each_mention_carries_its_brands_sorted(store: Store, mention: Any, tmp_
     exported = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert [row["external_id"] for row in exported] == ["0", "13", "26", "39"]
     assert all(row["brands"] == ["Aardvark & Co", "acme", "globex"] for row in exported)
+
+
+def test_a_store_failing_mid_export_raises_its_error_and_leaves_no_file(
+    seeded: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from foundation.errors import StorageError
+
+    real = seeded.export_chunks
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        chunks = real(*args, **kwargs)
+        try:
+            yield next(chunks)
+            raise StorageError("cannot export mentions: the disk went away")
+        finally:
+            chunks.close()
+
+    monkeypatch.setattr(seeded, "export_chunks", failing)
+    out = tmp_path / "out"
+    out.mkdir()
+    plan = plan_export(seeded, "", FILTERS, output=out / "x.parquet")
+    with pytest.raises(StorageError, match="disk went away"):
+        write_export(seeded, plan, chunk_size=2)
+    assert list(out.iterdir()) == []

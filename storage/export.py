@@ -123,7 +123,7 @@ EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
     *(column for column, _ in _LABELS),
     *(column for column, _ in _TRIAGE),
 )
-"""Every column of an export, in order; a row of :func:`export_chunks` has one value per column."""
+"""Every column of an export, in order; an :class:`ExportChunk` holds one list of values per column."""
 
 _BRANDS_AT = len(_MENTION)
 

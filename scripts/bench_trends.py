@@ -352,13 +352,13 @@ def main() -> int:
         help=f"PostgreSQL server (the database {PG_DATABASE} is created there)",
     )
     parser.add_argument("--skip-postgres", action="store_true", help="only SQLite")
-    parser.add_argument("--keep", action="store_true", help="keep both stores at the end (for --reuse)")
+    parser.add_argument("--keep", action="store_true", help="keep both stores at the end (for a later --reuse)")
     parser.add_argument(
         "--reuse", action="store_true", help="reuse stores kept by --keep when they hold --size mentions"
     )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    keep = args.keep or args.reuse
+    keep = args.keep
     model_version = current_model_version(ClassifiersConfig()) or "bench-trends"
     bench_dir = Path(tempfile.gettempdir()) / "cxpulse_bench_trends"
     bench_dir.mkdir(exist_ok=True)

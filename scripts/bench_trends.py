@@ -237,7 +237,7 @@ def _holds(store: Store, size: int, model_version: str) -> bool:
             store.is_initialized()
             and store.summary().mentions == size
             and store.count_to_classify(model_version) == 0
-            and store.count_classified(model_version) > 0
+            and store.has_classifications(model_version)
         )
     except Exception:  # an older or broken bench store: rebuild it
         return False

@@ -44,10 +44,10 @@ from foundation.query.ast import Node
 from storage.engine import SQLITE_MMAP_BYTES
 from storage.models import ClassificationModel, MentionBrandModel, MentionModel, TriageItemModel
 from storage.results import SearchFilters
-from storage.search.execute import matching_ids
+from storage.search.execute import count, matching_ids
 from storage.search.filters import filter_conditions
 
-__all__ = ["EXPORT_COLUMNS", "ExportChunk", "ExportColumn", "count_classified", "export_chunks"]
+__all__ = ["EXPORT_COLUMNS", "ExportChunk", "ExportColumn", "count_matches", "export_chunks", "has_classifications"]
 
 ColumnKind = Literal["int", "float", "str", "bool", "datetime", "strings", "scores"]
 """``strings``: a list of text values; ``scores``: a mapping of label name to probability."""
@@ -277,10 +277,17 @@ def _brands_column(dialect: str) -> Any:
     )
 
 
-def count_classified(connection: Connection, model_version: str | None) -> int:
-    """How many classifications the store holds by ``model_version`` (None: by any version)."""
+def count_matches(connection: Connection, query: Node | None, filters: SearchFilters) -> int:
+    """How many mentions :func:`export_chunks` would give (the search's count), read like the
+    export itself, without memory-mapping the file (see :func:`_one_pass`)."""
+    with _one_pass(connection):
+        return count(connection, query, filters)
+
+
+def has_classifications(connection: Connection, model_version: str | None) -> bool:
+    """True when the store holds a classification by ``model_version`` (None: by any version)."""
     stored = ClassificationModel
-    stmt = select(func.count()).select_from(stored)
+    stmt = select(stored.id).limit(1)
     if model_version is not None:
         stmt = stmt.where(stored.model_version == model_version)
-    return int(connection.execute(stmt).scalar_one())
+    return connection.execute(stmt).first() is not None

@@ -244,10 +244,21 @@ class Store:
         with reading(self._engine, "export mentions") as connection:
             yield from export.export_chunks(connection, query, filters, chunk_size=chunk_size)
 
-    def count_classified(self, model_version: str | None = None) -> int:
-        """How many classifications the store holds by ``model_version`` (None: by any version)."""
-        with reading(self._engine, "count classifications") as connection:
-            return export.count_classified(connection, model_version)
+    def export_count(
+        self,
+        query: Node | None,
+        filters: SearchFilters = SearchFilters(),  # noqa: B008
+    ) -> int:
+        """How many mentions :meth:`export_chunks` gives (as :meth:`count`), read the way an
+        export reads (on SQLite without memory-mapping the file, whose pages would otherwise
+        count as this process's memory)."""
+        with reading(self._engine, "count the mentions to export") as connection:
+            return export.count_matches(connection, query, filters)
+
+    def has_classifications(self, model_version: str | None = None) -> bool:
+        """True when the store holds a classification by ``model_version`` (None: by any version)."""
+        with reading(self._engine, "look for classifications") as connection:
+            return export.has_classifications(connection, model_version)
 
     def get_mention(self, source: str, external_id: str) -> MentionRow | None:
         """The stored mention ``(source, external_id)``, or None."""

@@ -98,14 +98,14 @@ def plan_export(
         )
     if output is not None:
         _check_writable(output)
-    if not allow_unclassified and store.count_classified(filters.model_version) == 0:
+    if not allow_unclassified and not store.has_classifications(filters.model_version):
         which = f"by model {filters.model_version}" if filters.model_version else "at all"
         raise ExportError(
             f"the results store at {store.display_url} holds no classifications {which}, so every label "
             "column would be empty; run `cxpulse classify` first, or pass --allow-unclassified to export "
             "the mentions without labels"
         )
-    total = store.count(node, filters)
+    total = store.export_count(node, filters)
     return ExportPlan(node, filters, name, exporter, output, total, options)
 
 

@@ -237,7 +237,11 @@ def export_chunks(
     with _one_pass(connection):
         after = 0
         while True:
-            rows = connection.execute(stmt, {"after_id": after}).all()
+            result = connection.execute(stmt, {"after_id": after})
+            # The driver's own tuples: every column is selected raw, so SQLAlchemy's rows
+            # would add only their cost.
+            rows = result.cursor.fetchall()
+            result.close()
             if not rows:
                 return
             columns = [decode(list(values)) for decode, values in zip(decoders, zip(*rows, strict=True), strict=True)]

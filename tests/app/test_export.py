@@ -242,8 +242,8 @@ def test_a_stream_gets_the_rows_and_progress_counts_them(seeded: Store) -> None:
 def test_without_a_model_version_each_mentions_newest_labels_are_exported(seeded: Store, tmp_path: Path) -> None:
     [first] = [hit.id for hit in seeded.search(None, FILTERS, limit=100) if hit.text == HOSTILE["quotes"]]
     newer = _label("neutral")
-    seeded._clock = lambda: NOW + timedelta(hours=1)  # type: ignore[attr-defined]
-    seeded.save_classifications([(first, Classification(**{**newer.__dict__, "model_version": "cx-newer"}))])
+    later = Store(seeded.engine, url=str(seeded.engine.url), clock=lambda: NOW + timedelta(hours=1))
+    later.save_classifications([(first, Classification(**{**newer.__dict__, "model_version": "cx-newer"}))])
     path = tmp_path / "any.parquet"
     _export(seeded, path, filters=SearchFilters())
     rows = {row["id"]: row for row in pq.read_table(path).to_pylist()}

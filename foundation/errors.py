@@ -25,6 +25,7 @@ exits with code 1. Library exceptions (tweepy, prawcore, httpx, SQLAlchemy,
     │   ├── CursorMoved        another run moved a cursor this run was advancing
     │   └── LeaseLost          another process took over work whose lease expired
     ├── BrokerError            the task broker (Redis, RabbitMQ) of [execution] cannot be reached
+    ├── ExportError            an export cannot be written (unknown format, unwritable file, nothing to label)
     ├── AccessError            a login, session or API token was refused
     │   ├── LoginThrottled     too many failed logins; carries ``retry_after`` seconds
     │   └── PermissionDenied   the user's role does not allow the action
@@ -45,6 +46,7 @@ __all__ = [
     "CxPulseError",
     "DeliveryError",
     "DeliveryUncertain",
+    "ExportError",
     "InputError",
     "LeaseLost",
     "LoginThrottled",
@@ -133,6 +135,11 @@ class LeaseLost(StorageError):
 
 class BrokerError(CxPulseError):
     """The task broker named by ``[execution] broker_url`` cannot be reached or refused us."""
+
+
+class ExportError(CxPulseError):
+    """An export cannot be written: an unknown format, an output that cannot be opened,
+    or a store with no labels to export."""
 
 
 class AccessError(CxPulseError):

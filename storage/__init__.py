@@ -17,6 +17,7 @@ from __future__ import annotations
 from storage.classifications import ClassificationSaveResult, ClassificationSummary, MentionText
 from storage.connections import UPGRADE_HINT
 from storage.engine import display_url, normalize_url
+from storage.export import EXPORT_COLUMNS, ExportChunk, ExportColumn
 from storage.models import PRIORITIES, ROLES, TRIAGE_STATUSES
 from storage.results import (
     SNIPPET_END,
@@ -34,6 +35,7 @@ from storage.results import (
 from storage.store import Store
 
 __all__ = [
+    "EXPORT_COLUMNS",
     "PRIORITIES",
     "ROLES",
     "SNIPPET_END",
@@ -44,6 +46,8 @@ __all__ = [
     "ClassificationSummary",
     "CursorStatus",
     "DueOrder",
+    "ExportChunk",
+    "ExportColumn",
     "HitClassification",
     "HitTriage",
     "MentionRow",

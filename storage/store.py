@@ -9,7 +9,7 @@ search query passes through.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,7 +20,7 @@ from foundation.clock import Clock, utc_now
 from foundation.errors import LeaseLost, StorageError
 from foundation.mentions import Cursor, StoredMention
 from foundation.query.ast import Node
-from storage import classifications, leases, migrate, search
+from storage import classifications, export, leases, migrate, search
 from storage.classifications import (
     ClassificationSaveResult,
     ClassificationSummary,
@@ -29,6 +29,7 @@ from storage.classifications import (
 )
 from storage.connections import database_errors, reading, writing
 from storage.engine import display_url, make_engine
+from storage.export import ExportChunk
 from storage.leases import Lease
 from storage.models import MentionBrandModel, MentionModel, SourceCursorModel
 from storage.results import (
@@ -256,6 +257,38 @@ class Store:
         """How many mentions :meth:`search` would find without a limit."""
         with reading(self._engine, "count") as connection:
             return search.count(connection, query, filters)
+
+    def export_chunks(
+        self,
+        query: Node | None,
+        filters: SearchFilters = SearchFilters(),  # noqa: B008
+        *,
+        chunk_size: int = 5000,
+    ) -> Iterator[ExportChunk]:
+        """Every mention :meth:`search` would find, with its labels and triage state (the
+        columns ``storage.EXPORT_COLUMNS``), in id order, ``chunk_size`` rows at a time.
+
+        One read connection for the whole export (closed when the iterator is exhausted or
+        closed); memory stays at one chunk however many mentions match.
+        """
+        with reading(self._engine, "export mentions") as connection:
+            yield from export.export_chunks(connection, query, filters, chunk_size=chunk_size)
+
+    def export_count(
+        self,
+        query: Node | None,
+        filters: SearchFilters = SearchFilters(),  # noqa: B008
+    ) -> int:
+        """How many mentions :meth:`export_chunks` gives (as :meth:`count`), read the way an
+        export reads (on SQLite without memory-mapping the file, whose pages would otherwise
+        count as this process's memory)."""
+        with reading(self._engine, "count the mentions to export") as connection:
+            return export.count_matches(connection, query, filters)
+
+    def has_classifications(self, model_version: str | None = None) -> bool:
+        """True when the store holds a classification by ``model_version`` (None: by any version)."""
+        with reading(self._engine, "look for classifications") as connection:
+            return export.has_classifications(connection, model_version)
 
     def get_mention(self, source: str, external_id: str) -> MentionRow | None:
         """The stored mention ``(source, external_id)``, or None."""

@@ -48,3 +48,7 @@ def register_commands(cli: click.Group) -> None:
 
     cli.add_command(worker.worker)
     cli.add_command(worker.workers)
+
+    from cxpulse.cli.commands import export
+
+    cli.add_command(export.export)

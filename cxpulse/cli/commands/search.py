@@ -7,10 +7,9 @@ import click
 from cxpulse.app.classify import current_model_version
 from cxpulse.app.search import search_mentions
 from cxpulse.cli.context import AppContext, pass_app
-from cxpulse.cli.options import parse_when
+from cxpulse.cli.options import FilterOptions, search_filter_options
 from cxpulse.cli.output import highlight, print_json, strip_marks, table
-from foundation.labels import GAPS, LIFECYCLE_STAGES, SENTIMENTS
-from storage import HitClassification, SearchFilters
+from storage import HitClassification
 
 __all__ = ["search"]
 
@@ -20,63 +19,7 @@ MAX_OFFSET = 1_000_000_000
 
 @click.command()
 @click.argument("query", required=False, default="")
-@click.option("--brand", "-b", "brands", multiple=True, help="Only this brand; repeatable.")
-@click.option("--source", "-s", "sources", multiple=True, help="Only this source name; repeatable.")
-@click.option("--since", metavar="WHEN", help="From this time: 2026-11-01, 2026-11-01T08:00, or 12h / 7d / 2w ago.")
-@click.option("--until", metavar="WHEN", help="Up to this time (a bare date includes that whole day).")
-@click.option(
-    "--language", "-l", "languages", multiple=True, metavar="CODE", help="Only this language (en, es, ...); repeatable."
-)
-@click.option(
-    "--channel", "channels", multiple=True, help="Only this channel (twitter, reddit, app_review, ...); repeatable."
-)
-@click.option("--no-duplicates", is_flag=True, help="Hide copies (retweets, copy-paste) of earlier mentions.")
-@click.option(
-    "--sentiment",
-    "sentiments",
-    multiple=True,
-    type=click.Choice(SENTIMENTS),
-    help="Only mentions classified with this sentiment; repeatable.",
-)
-@click.option(
-    "--topic",
-    "topics",
-    multiple=True,
-    metavar="NAME",
-    help="Only mentions classified with this topic (a [[topics]] name); repeatable: any of them.",
-)
-@click.option(
-    "--gap",
-    "gaps",
-    multiple=True,
-    type=click.Choice(GAPS),
-    help="Only mentions with this expectation gap; repeatable.",
-)
-@click.option(
-    "--flagged/--no-flagged",
-    "flagged",
-    default=None,
-    help="Only mentions flagged for CX staff (--flagged) or only those not flagged (--no-flagged).",
-)
-@click.option(
-    "--about-brand/--not-about-brand",
-    "about_brand",
-    default=None,
-    help="Only customers talking about their experience with a brand, or only general chatter.",
-)
-@click.option(
-    "--switching/--no-switching",
-    "switching",
-    default=None,
-    help="Only mentions where the customer threatens to leave, cancel or switch (or only those without).",
-)
-@click.option(
-    "--lifecycle",
-    "lifecycles",
-    multiple=True,
-    type=click.Choice(LIFECYCLE_STAGES),
-    help="Only mentions at this stage of the customer journey; repeatable.",
-)
+@search_filter_options
 @click.option("--limit", "-n", type=click.IntRange(1, 1000), default=20, show_default=True, help="How many results.")
 @click.option("--offset", type=click.IntRange(0, MAX_OFFSET), default=0, help="Skip this many results (paging).")
 @click.option("--json", "as_json", is_flag=True, help="Print results as a JSON array (full text, no highlighting).")
@@ -84,20 +27,7 @@ MAX_OFFSET = 1_000_000_000
 def search(
     app: AppContext,
     query: str,
-    brands: tuple[str, ...],
-    sources: tuple[str, ...],
-    since: str | None,
-    until: str | None,
-    languages: tuple[str, ...],
-    channels: tuple[str, ...],
-    no_duplicates: bool,
-    sentiments: tuple[str, ...],
-    topics: tuple[str, ...],
-    gaps: tuple[str, ...],
-    flagged: bool | None,
-    about_brand: bool | None,
-    switching: bool | None,
-    lifecycles: tuple[str, ...],
+    filter_options: FilterOptions,
     limit: int,
     offset: int,
     as_json: bool,
@@ -118,23 +48,7 @@ def search(
       cxpulse search --flagged --gap shortfall --topic delivery_shipping --since 7d
       cxpulse search --switching --lifecycle support --json
     """
-    filters = SearchFilters(
-        brands=brands,
-        sources=sources,
-        since=parse_when(since),
-        until=parse_when(until, end_of_day=True),
-        languages=languages,
-        channels=channels,
-        include_duplicates=not no_duplicates,
-        sentiments=sentiments,
-        topics=topics,
-        gaps=gaps,
-        flagged=flagged,
-        about_brand=about_brand,
-        switching=switching,
-        lifecycles=lifecycles,
-        model_version=current_model_version(app.config(require_file=False).settings.classifiers),
-    )
+    filters = filter_options.to_filters(current_model_version(app.config(require_file=False).settings.classifiers))
     store = app.store()
     hits = search_mentions(store, query, filters, limit=limit, offset=offset)
     if as_json:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import logging
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -65,6 +66,12 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 512
+
+_unreleased: dict[str, set[int]] = {}
+"""Batches this process claimed but could neither save nor give back (the store went away
+mid-batch), by model version: the next run in this process frees them first instead of
+leaving them to their lease's expiry."""
+_unreleased_lock = threading.Lock()
 """Mentions read, classified and committed together (the engine batches further inside)."""
 
 FILE_CHUNK = 8192
@@ -278,6 +285,8 @@ def _run(
     read = flagged = opened = 0
     after_id = 0
     stopped = False
+    if redo is False:
+        _free_unreleased(store, version, holder)
     while True:
         if should_stop is not None and should_stop():
             stopped = True
@@ -292,14 +301,14 @@ def _run(
         on_step = _offset(progress, read) if progress is not None else None
         try:
             labels = classifier.classify([m.text for m in batch], chosen, progress=on_step)
+            pairs = [(m.id, label) for m, label in zip(batch, labels, strict=True)]
+            result = (
+                claims.save_claimed(store, pairs, holder=holder) if redo is False else store.save_classifications(pairs)
+            )
         except BaseException:
-            if redo is False:  # Ctrl-C, a model error: the batch is free for the next run at once
-                claims.release_batch(store, version, [m.id for m in batch], holder=holder)
+            if redo is False:  # Ctrl-C, a model error, the store gone: the batch is free for the next run
+                _give_back(store, version, [m.id for m in batch], holder)
             raise
-        pairs = [(m.id, label) for m, label in zip(batch, labels, strict=True)]
-        result = (
-            claims.save_claimed(store, pairs, holder=holder) if redo is False else store.save_classifications(pairs)
-        )
         read += len(batch)
         copied += result.copied
         flagged += result.flagged
@@ -325,6 +334,30 @@ def _run(
         read / seconds if seconds > 0 else 0.0,
     )
     return read + copied, stopped
+
+
+def _give_back(store: Store, version: str, ids: list[int], holder: str) -> None:
+    """Free a claimed batch that was not saved; when the store cannot be reached either, keep
+    its ids so this process's next run frees them (else they wait for the lease to expire)."""
+    try:
+        claims.release_batch(store, version, ids, holder=holder)
+    except Exception:  # the batch's own error is the one raised
+        with _unreleased_lock:
+            _unreleased.setdefault(version, set()).update(ids)
+        log.warning("could not free a claimed batch of %d mentions; the next run here frees it", len(ids))
+
+
+def _free_unreleased(store: Store, version: str, holder: str) -> None:
+    with _unreleased_lock:
+        ids = sorted(_unreleased.pop(version, set()))
+    if ids:
+        try:
+            freed = claims.release_batch(store, version, ids, holder=holder)
+        except Exception:
+            with _unreleased_lock:
+                _unreleased.setdefault(version, set()).update(ids)
+            raise
+        log.info("freed %d mentions claimed by an earlier run here that failed mid-batch", freed)
 
 
 def _offset(progress: Callable[[int], None], base: int) -> Callable[[int], None]:

@@ -4,6 +4,7 @@ on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import os
 import csv
 import io
 import json
@@ -149,9 +150,12 @@ def test_an_unwritable_output_is_one_line(cli: Any, seeded: str, tmp_path: Path)
         result = cli("--db", seeded, "export", "mentions", "-o", str(locked / "x.csv"))
     finally:
         locked.chmod(0o700)
-    if result.code == 0:
-        pytest.skip("running as a user who may write anywhere (root)")
-    assert result.code == 1 and "permission denied" in one_error_line(result.err)
+    if os.geteuid() != 0:  # root may write anywhere
+        assert result.code == 1 and "permission denied" in one_error_line(result.err)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = cli("--db", seeded, "export", "mentions", "-o", str(blocker / "x.csv"))  # not writable even for root
+    assert result.code == 1 and str(blocker) in one_error_line(result.err)
 
 
 def test_a_store_without_classifications_says_to_classify(cli: Any, store: Store, mention: Any) -> None:

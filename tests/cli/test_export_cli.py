@@ -4,10 +4,10 @@ on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import os
 import csv
 import io
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any

@@ -10,11 +10,31 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from foundation.errors import ConfigError
 
-__all__ = ["MAX_PERIOD_DAYS", "PERIOD_HELP", "Period", "due_period", "midnight_utc", "parse_period"]
+__all__ = [
+    "MAX_PERIOD_DAYS",
+    "PERIOD_HELP",
+    "Period",
+    "due_period",
+    "midnight_utc",
+    "parse_period",
+    "valid_time_zone",
+]
+
+
+def valid_time_zone(value: str) -> str:
+    """``value`` when it names an IANA time zone; else ValueError with how to write one."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f'{value!r} is not an IANA time zone; write it like "Europe/Berlin", "America/New_York" or "UTC"'
+        ) from None
+    return value
+
 
 MAX_PERIOD_DAYS = 366
 PERIOD_HELP = "last-week, this-week, yesterday, today, last-month, this-month or YYYY-MM-DD..YYYY-MM-DD"

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator
 
 from cxpulse.config.smtp import is_email_address, one_line
+from foundation.periods import valid_time_zone
 from foundation.settings import SettingsModel
 
 __all__ = ["DEFAULT_SCHEDULES", "DigestConfig", "PeriodKind"]
@@ -86,13 +87,7 @@ class DigestConfig(SettingsModel):
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f'{value!r} is not an IANA time zone; write it like "Europe/Berlin", "America/New_York" or "UTC"'
-            ) from None
-        return value
+        return valid_time_zone(value)
 
     @field_validator("recipients")
     @classmethod

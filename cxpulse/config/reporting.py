@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
 from pydantic import Field, field_validator
 
+from foundation.periods import valid_time_zone
 from foundation.settings import SettingsModel
 
 __all__ = ["ReportingConfig"]
@@ -23,10 +22,4 @@ class ReportingConfig(SettingsModel):
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f'{value!r} is not an IANA time zone; write it like "Europe/Berlin", "America/New_York" or "UTC"'
-            ) from None
-        return value
+        return valid_time_zone(value)

@@ -23,6 +23,7 @@ Holders are processes, written ``pid@host`` (:func:`storage.digest_runs.this_hol
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -70,6 +71,7 @@ CLAIM_ATTEMPTS = 5
 """Claims in a row that may come back empty while unheld work remains (lost races), before giving up."""
 
 w = WorkLeaseModel
+log = logging.getLogger(__name__)
 
 
 def _reap(store: Store, kind: str) -> int:
@@ -80,7 +82,16 @@ def _reap(store: Store, kind: str) -> int:
     if not gone:
         return 0
     with writing(store.engine, "free the work of stopped processes") as connection:
-        return leases.release_holders(connection, gone, kind=kind)
+        freed = leases.release_holders(connection, gone, kind=kind)
+    if freed:
+        log.warning(
+            "freed %d %s lease(s) of %s: that process no longer runs (killed or crashed mid-work); "
+            "its unfinished work is taken up again",
+            freed,
+            kind,
+            ", ".join(gone),
+        )
+    return freed
 
 
 def claim_batch(

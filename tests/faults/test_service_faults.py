@@ -120,12 +120,14 @@ def test_run_sigkilled_mid_collect_and_mid_classify_then_restarted_equals_a_clea
     watch = Watch(store)
     draw = random.Random(16)  # where the collect is killed
     kills = []
+    logs = []
     rounds = 2 if long_run() else 1
     try:
         for at in sorted(draw.sample(range(20, total * 3 // 4), rounds)):
             service = cxpulse(config, "run")
             wait_for(lambda at=at: watch.mentions() >= at, f"{at} mentions stored", child=service)
             service.kill()
+            logs.append(service.log())
             kills.append(f"collecting, at {watch.mentions()} of {total} mentions")
         assert watch.mentions() < total, "the service finished collecting before it could be killed"
         for _ in range(rounds):
@@ -134,6 +136,7 @@ def test_run_sigkilled_mid_collect_and_mid_classify_then_restarted_equals_a_clea
             service = cxpulse(config, "run")
             wait_for(lambda s=service: " loaded (encoder " in s.log(), "the model", child=service)
             service.kill()
+            logs.append(service.log())
             kills.append(f"classifying, at {watch.classified()} of {classified} mentions")
             assert watch.classified() < classified, "the service finished classifying before it could be killed"
 
@@ -145,7 +148,7 @@ def test_run_sigkilled_mid_collect_and_mid_classify_then_restarted_equals_a_clea
             "every mention collected and classified",
             child=service,
         )
-        _stop(service)
+        logs.append(_stop(service))
         after = snapshot(store)
         with store.engine.connect() as connection:
             c = ClassificationModel
@@ -162,6 +165,8 @@ def test_run_sigkilled_mid_collect_and_mid_classify_then_restarted_equals_a_clea
     repeated = sum(n - 1 for n in counts)
     assert repeated == 0  # each mention classified exactly once
     assert watch.went_back == [], "the cursor moved backwards"
+    # a restart says that it takes over the work of the killed run (its cursor lease)
+    assert "that process no longer runs (killed or crashed mid-work)" in "".join(logs[1:]), logs
     fault_report.record(
         "run_sigkill",
         "`cxpulse run` SIGKILL mid-collect and mid-classify, restart",

@@ -183,6 +183,8 @@ class ClassificationModel(Base):
         UniqueConstraint("mention_id", "model_version", name="uq_classifications_mention_id_model_version"),
         Index("ix_classifications_flagged", "flagged"),
         Index("ix_classifications_classified_at", "classified_at"),
+        # A mention's newest classification in one probe (migration 0011; default priorities, search hits).
+        Index("ix_classifications_mention_newest", "mention_id", "classified_at", "id"),
         # Covers what a trend reads of a classification (migration 0009, storage.trends).
         Index(
             "ix_classifications_trends",

@@ -8,7 +8,9 @@ Everything runs on this machine, in one run, on the same stored mentions: a
 fresh PostgreSQL database (dropped at the end) and a redis-server of its own
 on a free loopback port. Each figure classifies every stored mention from
 scratch (classifications, triage and claims emptied in between), with a warm
-model:
+model. Each figure is the median of ``--repeats`` runs (3), and the local and
+1-worker runs alternate, run by run, so that a slow spell of a shared machine
+falls on both (single runs of the same code differed by 15 %):
 
 * local: ``classify_pending`` in this process, as ``cxpulse classify`` and the
   local backend's classify job run it (one process, every core's threads);
@@ -24,7 +26,8 @@ time to publish one task. Workers are warmed up by a classify task that finds
 nothing to do (it loads the model).
 
 Ends with one JSON line: classify_per_s_local, classify_per_s_1_worker,
-classify_per_s_2_workers, enqueue_overhead_ms, enqueue_call_ms, mentions, cores.
+classify_per_s_2_workers, enqueue_overhead_ms, enqueue_call_ms, ratio_1_worker_vs_local,
+ratio_runs (each run's pair), repeats, mentions, cores.
 """
 
 from __future__ import annotations
@@ -36,12 +39,14 @@ import os
 import secrets
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -54,11 +59,16 @@ from sqlalchemy import text  # noqa: E402
 
 from cxpulse.app.classify import classify_pending, current_model_version, get_classifier  # noqa: E402
 from cxpulse.app.collect import collect  # noqa: E402
-from cxpulse.app.dispatch import enqueue_job  # noqa: E402
+from cxpulse.app.dispatch import classify_tasks_needed, enqueue_job  # noqa: E402
 from cxpulse.config import LoadedConfig, load_config  # noqa: E402
 from cxpulse.worker import CeleryDispatcher, build_celery  # noqa: E402
 from listener.sources.demo import DEMO_BRANDS  # noqa: E402
 from storage import Store  # noqa: E402
+
+if TYPE_CHECKING:
+    from celery import Celery
+
+    from classifiers.engine import Classifier
 
 KEPT = 0.93
 """Share of the demo stream the demo brands' queries keep (the rest is dropped: other brands, spam)."""
@@ -114,45 +124,71 @@ def wait(check: Callable[[], bool], timeout: float, what: str, every: float = 0.
     raise SystemExit(f"timed out waiting for {what}")
 
 
-def run_workers(
-    config: Path,
-    folder: Path,
-    store: Store,
-    version: str,
-    dispatcher: CeleryDispatcher,
-    loaded: LoadedConfig,
-    args: list[str],
-) -> float:
-    """Seconds from enqueueing the classify job to every mention classified, on warm workers."""
-    log = folder / f"worker-{len(args)}.log"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    with log.open("wb") as handle:
-        worker = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-c", CLI, "--config", str(config), "worker", "--queues", "classify", *args],
-            stdout=handle,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-    try:
-        processes = 2 if "--concurrency" in args else 1
-        for _ in range(processes * 2):  # warm-up: every mention is classified, the task loads the model
+class Workers:
+    """One ``cxpulse worker`` process (and its pool), warm, timed on as many runs as asked."""
+
+    def __init__(self, config: Path, folder: Path, celery: Celery, args: list[str]) -> None:
+        self.celery = celery
+        self.log = folder / f"worker-{len(args)}.log"
+        self.processes = 2 if "--concurrency" in args else 1
+        self.expected = 0
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        with self.log.open("wb") as handle:
+            self.worker = subprocess.Popen(  # noqa: S603
+                [sys.executable, "-c", CLI, "--config", str(config), "worker", "--queues", "classify", *args],
+                stdout=handle,
+                stderr=subprocess.STDOUT,
+                env=env,
+            )
+
+    def finished(self) -> int:
+        """Tasks this worker has finished (succeeded, or put back to look again later)."""
+        log = self.log.read_text(errors="replace")
+        return log.count("] succeeded in") + log.count("] retry:")
+
+    def warm_up(self, dispatcher: CeleryDispatcher) -> None:
+        """Tasks that find nothing to do (every mention is classified): each pool process loads its model."""
+        for _ in range(self.processes * 2):
             dispatcher.enqueue("classify")
-        wait(lambda: log.read_text(errors="replace").count("succeeded") >= processes * 2, 300, "the warm-up")
+        self.expected = self.processes * 2
+        wait(lambda: self.finished() >= self.expected, 300, "the warm-up")
+
+    def time_once(self, store: Store, version: str, dispatcher: CeleryDispatcher, loaded: LoadedConfig) -> float:
+        """Seconds from enqueueing the classify job to every mention classified; then waits until
+        the worker is idle (the job's other tasks, no-ops by then, taken off the queue or finished)."""
         reset(store)
+        tasks = classify_tasks_needed(store, loaded)
         started = time.perf_counter()
         enqueue_job(dispatcher, store, loaded, "classify")
         # polled every 0.2 s: each poll is a count over the store, on the cores the workers need
         # (at 0.05 s the polling alone took several percent of the run); at most 0.2 s late
         wait(lambda: unclassified(store, version) == 0, 1800, "every mention classified", every=0.2)
-        return time.perf_counter() - started
-    finally:
-        worker.send_signal(signal.SIGTERM)
-        worker.wait(timeout=120)
+        seconds = time.perf_counter() - started
+        # the job enqueued one task per batch (for as many workers as there might be); those not
+        # yet taken would classify the next run's mentions before its clock starts
+        self.expected += tasks - int(self.celery.control.purge() or 0)
+        wait(lambda: self.finished() >= self.expected, 300, "the worker to go idle")
+        return seconds
+
+    def stop(self) -> None:
+        self.worker.send_signal(signal.SIGTERM)
+        self.worker.wait(timeout=120)
+
+
+def time_local(store: Store, loaded: LoadedConfig, version: str, classifier: Classifier) -> float:
+    """Seconds for ``classify_pending`` in this process to classify every stored mention."""
+    reset(store)
+    started = time.perf_counter()
+    classify_pending(store, classifier, loaded, batch_size=loaded.settings.execution.batch_size)
+    seconds = time.perf_counter() - started
+    assert unclassified(store, version) == 0
+    return seconds
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mentions", type=int, default=5000, help="about how many demo mentions to store and classify")
+    parser.add_argument("--repeats", type=int, default=3, help="timed runs of each figure (the median is reported)")
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres", help="PostgreSQL admin URL")
     options = parser.parse_args()
 
@@ -182,12 +218,7 @@ def main() -> None:
 
             classifier = get_classifier(loaded.settings.classifiers)
             classifier.classify(["warm-up text"] * 8)
-            started = time.perf_counter()
-            classify_pending(store, classifier, loaded, batch_size=loaded.settings.execution.batch_size)
-            local = time.perf_counter() - started
-            assert unclassified(store, version) == 0
-            print(f"local: {mentions / local:,.0f} mentions/s ({local:.1f} s)", file=sys.stderr)
-
+            time_local(store, loaded, version, classifier)  # untimed: leaves nothing for the workers' warm-up
             celery = build_celery(loaded, f"redis://127.0.0.1:{port}/0")
             dispatcher = CeleryDispatcher(celery)
             publish = time.perf_counter()
@@ -195,10 +226,41 @@ def main() -> None:
             enqueue_call = (time.perf_counter() - publish) / len(probes)
             celery.control.purge()  # the probes are not to run
 
-            one = run_workers(config, folder, store, version, dispatcher, loaded, [])
-            print(f"1 worker: {mentions / one:,.0f} mentions/s ({one:.1f} s)", file=sys.stderr)
-            two = run_workers(config, folder, store, version, dispatcher, loaded, ["--concurrency", "2"])
-            print(f"2 worker processes: {mentions / two:,.0f} mentions/s ({two:.1f} s)", file=sys.stderr)
+            # local and 1 worker alternate, run by run, so a slow spell of the machine
+            # falls on both; the worker idles (as it would) while the local run works
+            locals_: list[float] = []
+            ones: list[float] = []
+            workers = Workers(config, folder, celery, [])
+            try:
+                workers.warm_up(dispatcher)
+                for run in range(options.repeats):
+                    locals_.append(time_local(store, loaded, version, classifier))
+                    ones.append(workers.time_once(store, version, dispatcher, loaded))
+                    print(
+                        f"run {run + 1}: local {mentions / locals_[-1]:,.0f} mentions/s ({locals_[-1]:.1f} s), "
+                        f"1 worker {mentions / ones[-1]:,.0f} mentions/s ({ones[-1]:.1f} s)",
+                        file=sys.stderr,
+                    )
+            finally:
+                workers.stop()
+            twos: list[float] = []
+            workers = Workers(config, folder, celery, ["--concurrency", "2"])
+            try:
+                workers.warm_up(dispatcher)
+                for run in range(options.repeats):
+                    twos.append(workers.time_once(store, version, dispatcher, loaded))
+                    print(
+                        f"run {run + 1}: 2 worker processes {mentions / twos[-1]:,.0f} mentions/s ({twos[-1]:.1f} s)",
+                        file=sys.stderr,
+                    )
+            finally:
+                workers.stop()
+            local, one, two = statistics.median(locals_), statistics.median(ones), statistics.median(twos)
+            print(
+                f"median of {options.repeats}: local {mentions / local:,.0f}/s, 1 worker {mentions / one:,.0f}/s "
+                f"({local / one:.3f} of local), 2 worker processes {mentions / two:,.0f}/s",
+                file=sys.stderr,
+            )
     finally:
         if store is not None:
             store.dispose()
@@ -215,6 +277,8 @@ def main() -> None:
                 "enqueue_overhead_ms": round((one - local) * 1000, 1),
                 "enqueue_call_ms": round(enqueue_call * 1000, 2),
                 "ratio_1_worker_vs_local": round(local / one, 3),
+                "ratio_runs": [round(a / b, 3) for a, b in zip(locals_, ones, strict=True)],
+                "repeats": options.repeats,
                 "mentions": mentions,
                 "cores": os.cpu_count(),
             }

@@ -65,9 +65,30 @@ from classifiers.training.annotation import (  # noqa: E402
     write_jsonl,
     write_prepared,
 )
+from classifiers.training.annotation.supplement import prepare_supplement, write_supplement  # noqa: E402
 
 DEFAULT_POOL = ROOT.parent / "shared" / "data"
 """The shared pool of real texts, beside the checkout."""
+
+
+def cmd_supplement(args: argparse.Namespace) -> int:
+    drawn = prepare_supplement(
+        args.pool,
+        args.data,
+        size=args.size,
+        seed=args.seed,
+        name=args.name,
+        contrast_share=args.contrast_share,
+        exclude=read_exclude(args.exclude),
+    )
+    batches = write_supplement(drawn.items, args.data)
+    by_contrast = sum(1 for it in drawn.items if it["sampled_by_contrast"])
+    print(
+        f"{len(drawn.items)} train-only items ({by_contrast} with contrast words) of {drawn.eligible:,} eligible "
+        f"-> {', '.join(batches)}; appended to items.jsonl"
+    )
+    print("Annotate each batch twice (passes/batch-NNN.A.jsonl and .B.jsonl), then merge, disagreements --new, export.")
+    return 0
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:
@@ -129,7 +150,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 def cmd_disagreements(args: argparse.Namespace) -> int:
     loaded = load_passes(args.data, load_topics(args.taxonomy))
-    n, files = write_disagreements(loaded, args.data / "adjudication")
+    decided = set(load_adjudications(args.data)) if args.new else None
+    n, files = write_disagreements(loaded, args.data / "adjudication", decided=decided)
     print(f"{n} items with a disagreement -> {files} files in {args.data / 'adjudication'} (adj-NNN.jsonl)")
     print("The adjudicator writes adj-NNN.labels.jsonl: one {item_id, <each disputed field>, note} per line.")
     return 0
@@ -165,6 +187,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="file of pool ids never to sample (default: the guideline's worked examples)",
     )
     p.set_defaults(func=cmd_prepare)
+    p = sub.add_parser("supplement", help="add train-only items (from units with no dev or test item) as new batches")
+    p.add_argument("--pool", type=Path, default=DEFAULT_POOL, help=f"the shared data folder (default {DEFAULT_POOL})")
+    p.add_argument("--size", type=int, default=400, help="items to add (default 400)")
+    p.add_argument("--seed", type=int, required=True, help="random seed (record it in the data card)")
+    p.add_argument("--name", required=True, help="the supplement's name, kept in each item's provenance")
+    p.add_argument(
+        "--contrast-share",
+        type=float,
+        default=0.6,
+        help="share drawn among texts with contrast words (expected, surprisingly …; default 0.6)",
+    )
+    p.add_argument("--exclude", type=Path, default=EXCLUDE_FILE, help="file of pool ids never to sample")
+    p.set_defaults(func=cmd_supplement)
     p = sub.add_parser("merge", help="validate both passes of every batch; list missing and invalid rows")
     p.set_defaults(func=cmd_merge)
     p = sub.add_parser("check", help="validate one labels file against its batch (an annotator's self-check)")
@@ -179,6 +214,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--split", choices=("train", "dev", "test"), default="test", help="the split audited (default test)")
     p.set_defaults(func=cmd_audit)
     p = sub.add_parser("disagreements", help="write adjudication batches for items the passes disagree on")
+    p.add_argument(
+        "--new",
+        action="store_true",
+        help="only items with no adjudication yet, in files numbered after the existing ones (keeps those)",
+    )
     p.set_defaults(func=cmd_disagreements)
     p = sub.add_parser("export", help="write train/dev/test.jsonl with the final labels")
     p.add_argument("--allow-missing", action="store_true", help="exit 0 even if some items could not be exported")

@@ -33,7 +33,8 @@ from classifiers.training.annotation import (
     write_disagreements,
     write_prepared,
 )
-from classifiers.training.annotation.pool import load_pool
+from classifiers.training.annotation.pool import load_pool, norm_key
+from classifiers.training.annotation.supplement import CONTRAST, prepare_supplement, write_supplement
 from foundation.labels import LIFECYCLE_STAGES
 
 TOPICS = ("product_quality", "delivery_shipping", "billing_refunds")
@@ -429,3 +430,52 @@ def test_audit_table_compares_a_blind_pass_with_the_final_labels() -> None:
     assert "| about_brand | n/a | 100.0 |" in table  # one label on both sides: kappa undefined
     assert "| gap | 0.000 | 50.0 |" in table
     assert "| shortfall | 1 | 0 | 0 |" in table  # the final shortfall the audit called none
+
+
+# ---------------------------------------------------------------------- a train-only supplement
+
+
+def test_a_supplement_adds_train_items_only_from_units_with_no_held_out_item(tmp_path: Path) -> None:
+    pool = _pool(tmp_path / "pool")
+    loaded = load_pool(pool)
+    plans = {name: Plan(4, 0.0, 0.4, 0.2) for name in loaded}
+    items = prepare(pool, 7, 1, set(), plans)
+    data = tmp_path / "data"
+    write_prepared(items, data)
+    held_out_groups = {it["group"] for it in items if it["split"] != "train"}
+    pool_ids = {it["pool_id"] for it in items}
+
+    drawn = prepare_supplement(pool, data, size=20, seed=3, name="supplement-x")
+    assert drawn.items == prepare_supplement(pool, data, size=20, seed=3, name="supplement-x").items
+    assert drawn.items and drawn.first_batch == 2
+    for it in drawn.items:
+        assert it["split"] == "train" and it["supplement"] == "supplement-x"
+        assert it["group"] not in held_out_groups  # no product, app or game of dev or test
+        assert it["pool_id"] not in pool_ids
+        assert it["batch"] == "batch-002"
+    keys = [norm_key(it["text"]) for it in [*items, *drawn.items]]
+    assert len(keys) == len(set(keys))
+
+    assert write_supplement(drawn.items, data) == ["batch-002"]
+    assert read_jsonl(data / "items.jsonl") == [*items, *drawn.items]
+    assert read_jsonl(data / "batches" / "batch-001.jsonl")  # the earlier batch is kept
+    with pytest.raises(FileExistsError):
+        write_supplement(drawn.items, data)
+
+
+def test_contrast_words_enrich_sampling_and_are_no_label() -> None:
+    assert CONTRAST.search("Works better than I expected")
+    assert CONTRAST.search("it was supposed to arrive on Monday")
+    assert not CONTRAST.search("The parcel is late again")
+
+
+def test_new_disagreements_only_are_written_after_the_decided_ones(tmp_path: Path) -> None:
+    taxonomy, _ = _fixture(tmp_path)
+    loaded = load_passes(tmp_path, load_topics(taxonomy))
+    assert write_disagreements(loaded, tmp_path / "adjudication") == (1, 1)
+    _write(tmp_path / "adjudication" / "adj-001.labels.jsonl", [{"item_id": "cx-1", "emotion": "anger", "note": "n"}])
+    decided = set(load_adjudications(tmp_path))
+    assert write_disagreements(loaded, tmp_path / "adjudication", decided=decided) == (0, 0)
+    assert (tmp_path / "adjudication" / "adj-001.jsonl").exists()  # kept, not renumbered
+    assert write_disagreements(loaded, tmp_path / "adjudication", decided=set()) == (1, 1)
+    assert (tmp_path / "adjudication" / "adj-002.jsonl").exists()

@@ -62,10 +62,16 @@ def public_labels(lab: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def write_disagreements(loaded: Loaded, out_dir: Path) -> tuple[int, int]:
-    """Write adjudication/adj-NNN.jsonl; returns (items, files)."""
+def write_disagreements(loaded: Loaded, out_dir: Path, *, decided: set[str] | None = None) -> tuple[int, int]:
+    """Write adjudication/adj-NNN.jsonl; returns (items, files).
+
+    With ``decided`` (the items adjudicated already), only the other disagreements are written,
+    into files numbered after the existing ones, and the existing files are kept (a supplement's
+    batches are adjudicated without renumbering what was decided before)."""
     rows = []
     for iid in sorted(set(loaded.passes["A"]) & set(loaded.passes["B"])):
+        if decided is not None and iid in decided:
+            continue
         a, b = loaded.passes["A"][iid], loaded.passes["B"][iid]
         d = disputed_fields(a, b)
         if d:
@@ -82,12 +88,17 @@ def write_disagreements(loaded: Loaded, out_dir: Path) -> tuple[int, int]:
                 }
             )
     out_dir.mkdir(parents=True, exist_ok=True)
-    for old in out_dir.glob("adj-[0-9][0-9][0-9].jsonl"):
-        old.unlink()
+    existing = sorted(out_dir.glob("adj-[0-9][0-9][0-9].jsonl"))
+    first = 1
+    if decided is None:
+        for old in existing:
+            old.unlink()
+    elif existing:
+        first = int(existing[-1].stem.split("-")[1]) + 1
     files = 0
     for k in range(0, len(rows), BATCH_SIZE):
+        write_jsonl(out_dir / f"adj-{first + files:03d}.jsonl", rows[k : k + BATCH_SIZE])
         files += 1
-        write_jsonl(out_dir / f"adj-{files:03d}.jsonl", rows[k : k + BATCH_SIZE])
     return len(rows), files
 
 
@@ -143,6 +154,12 @@ def final_row(
             "batch": it.get("batch"),
             "brand_shown": it.get("brand_display"),
             "sampled_by_hint": it.get("sampled_by_hint"),
+            # a train-only supplement's items say which, and how each was drawn
+            **(
+                {"supplement": it["supplement"], "sampled_by_contrast": it.get("sampled_by_contrast")}
+                if it.get("supplement")
+                else {}
+            ),
         },
         "labels": labels,
         "passes": {"A": a, "B": b},

@@ -16,6 +16,8 @@ kept between chunks.
 
 from __future__ import annotations
 
+import gc
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -238,17 +240,55 @@ def export_chunks(
         after = 0
         while True:
             result = connection.execute(stmt, {"after_id": after})
-            # The driver's own tuples: every column is selected raw, so SQLAlchemy's rows
-            # would add only their cost.
-            rows = result.cursor.fetchall()
-            result.close()
-            if not rows:
-                return
-            columns = [decode(list(values)) for decode, values in zip(decoders, zip(*rows, strict=True), strict=True)]
+            with _gc_paused():
+                # The driver's own tuples: every column is selected raw, so SQLAlchemy's rows
+                # would add only their cost.
+                rows = result.cursor.fetchall()
+                result.close()
+                if not rows:
+                    return
+                columns = [
+                    decode(list(values)) for decode, values in zip(decoders, zip(*rows, strict=True), strict=True)
+                ]
             yield ExportChunk(tuple(columns))
             if len(rows) < chunk_size:
                 return
             after = columns[0][-1]
+
+
+class _GcPause:
+    """Python's cyclic garbage collector paused while a chunk is fetched and decoded
+    (re-entrant, for exports in several threads at once).
+
+    Fetching and decoding a chunk makes hundreds of thousands of small dicts and lists, and every 700 new
+    ones start a collection that walks the live objects, the chunk in hand included: that was
+    about half of the time an export spent reading (2.5 s against 1.3 s per 100,000 rows). What
+    this makes holds no reference cycles (rows, JSON values, times), so reference counting frees
+    it all the same; msgpack-python documents the same advice for large messages.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._holders = 0
+        self._restore = False
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._holders == 0:
+                self._restore = gc.isenabled()
+                gc.disable()
+            self._holders += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._holders -= 1
+                if self._holders == 0 and self._restore:
+                    gc.enable()
+
+
+_gc_paused = _GcPause()
 
 
 @contextmanager

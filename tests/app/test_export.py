@@ -292,3 +292,23 @@ def test_a_store_failing_mid_export_raises_its_error_and_leaves_no_file(
     with pytest.raises(StorageError, match="disk went away"):
         write_export(seeded, plan, chunk_size=2)
     assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_an_export_leaves_the_garbage_collector_as_it_found_it(seeded: Store, tmp_path: Path, collecting: bool) -> None:
+    """Chunks are fetched and decoded with the collector paused; after the export, finished
+    or stopped halfway, it is on again (or still off, when the caller had turned it off)."""
+    import gc
+
+    was = gc.isenabled()
+    try:
+        gc.enable() if collecting else gc.disable()
+        assert _export(seeded, tmp_path / "all.parquet") == len(HOSTILE)
+        assert gc.isenabled() is collecting
+        chunks = seeded.export_chunks(None, FILTERS, chunk_size=2)
+        assert len(next(chunks)) == 2
+        assert gc.isenabled() is collecting  # not paused between chunks
+        chunks.close()  # type: ignore[attr-defined]
+        assert gc.isenabled() is collecting
+    finally:
+        gc.enable() if was else gc.disable()

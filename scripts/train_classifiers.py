@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from classifiers.artifacts import default_artifacts_dir
-from classifiers.training.data import CORPUS_DIR, default_data_dir
+from classifiers.training.data import CORPUS_DIR, REAL_DIR, default_data_dir
 from classifiers.training.train import TrainSettings, train
 
 
@@ -39,6 +39,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--corpus", type=Path, default=CORPUS_DIR, help="folder of cx_train.jsonl (default classifiers/training/data)"
+    )
+    parser.add_argument(
+        "--real",
+        type=Path,
+        default=REAL_DIR,
+        help="folder of the annotated real texts (train.jsonl, dev.jsonl, test.jsonl, as scripts/annotate.py "
+        "exports them; default classifiers/training/data/real): your own team's labels, or an ablation's",
     )
     parser.add_argument(
         "--out", type=Path, default=default_artifacts_dir(), help="artifact folder to write (default: the shipped one)"
@@ -89,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         data_dir=args.data,
         out_dir=args.out,
         corpus_dir=args.corpus,
+        real_dir=args.real,
         model=args.model,
         encoder_weights=args.encoder_weights,
         encoder_name=args.encoder_name,

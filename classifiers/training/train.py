@@ -83,8 +83,8 @@ class TrainSettings:
     out_dir: Path
     model: str | None = None
     name: str = "cx-minilm-l6"
-    version: str = "2.0.0"
-    epochs: int = 2
+    version: str = "2.1.0"
+    epochs: int = 3
     steps_per_epoch: int | None = 280
     """Batches per epoch (None: every batch the repeats and samples give, 383 here). 280 fits
     the 2-core CPU's time; each epoch still sees a fresh sample of every task."""

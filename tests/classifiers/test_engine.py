@@ -13,7 +13,7 @@ from cxpulse.config import load_config
 from foundation.errors import ClassifierError
 from foundation.labels import EMOTIONS, GAPS, SENTIMENTS
 
-KNOWN_MISS = "a known miss of cx-minilm-l6 2.0.0 (classifiers/MODEL_CARD.md, Known misses); strict: fails once fixed"
+KNOWN_MISS = "a known miss of cx-minilm-l6 2.1.0 (classifiers/MODEL_CARD.md, Known misses); strict: fails once fixed"
 
 
 def test_clear_complaints_are_negative_and_flagged(classifier: Classifier) -> None:
@@ -80,7 +80,6 @@ def test_default_taxonomy_topics(classifier: Classifier) -> None:
     assert "account_login" in results[2].topics
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN_MISS)
 def test_a_custom_taxonomy_from_config_works_without_training(classifier: Classifier, tmp_path: Path) -> None:
     path = tmp_path / "topics.toml"
     path.write_text(

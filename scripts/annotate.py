@@ -26,6 +26,11 @@ Run it with the project's virtualenv, since it imports the project (classifiers.
                     train.jsonl, dev.jsonl and test.jsonl.
                         .venv/bin/python scripts/annotate.py export
 
+More train data later: `supplement` draws train-only items (from split units with no dev or test
+item) as new batches, appended to items.jsonl; annotate them twice, merge, then
+`disagreements --new` (only the new disagreements, in new files) and export.
+    .venv/bin/python scripts/annotate.py supplement --seed 20261201 --name supplement-1
+
 Deterministic: the same pool and seed give the same files. The logic lives in
 classifiers/training/annotation/; this script only parses arguments and prints.
 """

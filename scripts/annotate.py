@@ -62,6 +62,7 @@ from classifiers.training.annotation import (  # noqa: E402
     merged_rows,
     prepare,
     prepare_report,
+    prepare_supplement,
     read_exclude,
     read_jsonl,
     update_readme,
@@ -69,8 +70,8 @@ from classifiers.training.annotation import (  # noqa: E402
     write_disagreements,
     write_jsonl,
     write_prepared,
+    write_supplement,
 )
-from classifiers.training.annotation.supplement import prepare_supplement, write_supplement  # noqa: E402
 
 DEFAULT_POOL = ROOT.parent / "shared" / "data"
 """The shared pool of real texts, beside the checkout."""

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from classifiers.training.annotation import (
+    CONTRAST,
     PASSES,
     Plan,
     agreement,
@@ -27,14 +28,15 @@ from classifiers.training.annotation import (
     percent_agreement,
     prepare,
     prepare_report,
+    prepare_supplement,
     read_jsonl,
     split_units,
     validate_labels,
     write_disagreements,
     write_prepared,
+    write_supplement,
 )
 from classifiers.training.annotation.pool import load_pool, norm_key
-from classifiers.training.annotation.supplement import CONTRAST, prepare_supplement, write_supplement
 from foundation.labels import LIFECYCLE_STAGES
 
 TOPICS = ("product_quality", "delivery_shipping", "billing_refunds")

@@ -57,9 +57,11 @@ from classifiers.training.annotation.sampling import (
     write_prepared,
 )
 from classifiers.training.annotation.splits import assign_splits, split_units
+from classifiers.training.annotation.supplement import CONTRAST, Supplement, prepare_supplement, write_supplement
 
 __all__ = [
     "BATCH_SIZE",
+    "CONTRAST",
     "DATA_DIR",
     "DEFAULT_SEED",
     "EVIDENCE_F1_AGREE",
@@ -73,6 +75,7 @@ __all__ = [
     "Loaded",
     "Plan",
     "Problem",
+    "Supplement",
     "agreement",
     "agreement_table",
     "apply_review",
@@ -93,6 +96,7 @@ __all__ = [
     "percent_agreement",
     "prepare",
     "prepare_report",
+    "prepare_supplement",
     "read_exclude",
     "read_jsonl",
     "split_units",
@@ -102,4 +106,5 @@ __all__ = [
     "write_disagreements",
     "write_jsonl",
     "write_prepared",
+    "write_supplement",
 ]

@@ -26,6 +26,7 @@ __all__ = [
     "item_id",
     "load_pool",
     "norm_key",
+    "positive_hint",
 ]
 
 REAL_FILES: tuple[str, ...] = (
@@ -128,6 +129,22 @@ def complaint_hint(row: dict[str, Any]) -> bool:
     if src == "tweeteval_sentiment_train":
         return ol.get("label") == "negative"
     return False
+
+
+def positive_hint(row: dict[str, Any]) -> bool:
+    """True when the source's own labels suggest praise (where exceeded expectations are found)."""
+    src, ol = row["source"], row.get("orig_labels") or {}
+    if src == "cesamard_reviews":
+        return str(ol.get("Complaint")) == "0"
+    if src == "steam_reviews":
+        return int(ol.get("label_recommended", 0)) == 1
+    if src == "mams_restaurants":
+        return any(a.get("polarity") == "positive" for a in ol.get("aspectTerms", []))
+    if src == "amazon_yelp_reviews":
+        return int(ol.get("label", 0)) == 1
+    if src == "tweeteval_sentiment_train":
+        return ol.get("label") == "positive"
+    return not complaint_hint(row)
 
 
 def load_pool(pool: Path) -> dict[str, list[dict[str, Any]]]:

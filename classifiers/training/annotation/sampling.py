@@ -32,6 +32,7 @@ __all__ = [
     "PLANS",
     "STRATA_OF",
     "Plan",
+    "batch_row",
     "crosstab",
     "prepare",
     "prepare_report",
@@ -173,13 +174,21 @@ def prepare(
     return order
 
 
+def batch_row(item: dict[str, Any]) -> dict[str, Any]:
+    """What an annotator sees of an item: its id, text, channel and how the brand is shown."""
+    return {
+        "item_id": item["item_id"],
+        "text": item["text"],
+        "channel": item["channel"],
+        "brand": item["brand_display"],
+    }
+
+
 def write_prepared(items: list[dict[str, Any]], out: Path) -> int:
     """Write items.jsonl and the annotator-facing batch files; returns the number of batches."""
     batches: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for it in items:
-        batches[it["batch"]].append(
-            {"item_id": it["item_id"], "text": it["text"], "channel": it["channel"], "brand": it["brand_display"]}
-        )
+        batches[it["batch"]].append(batch_row(it))
     bdir = out / "batches"
     bdir.mkdir(parents=True, exist_ok=True)
     for old in bdir.glob("batch-*.jsonl"):

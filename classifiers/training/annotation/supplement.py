@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from classifiers.training.annotation.files import BATCH_SIZE, read_jsonl, write_jsonl
-from classifiers.training.annotation.pool import complaint_hint, load_pool, norm_key
-from classifiers.training.annotation.sampling import LONG_CHARS, to_item
+from classifiers.training.annotation.pool import load_pool, norm_key, positive_hint
+from classifiers.training.annotation.sampling import LONG_CHARS, batch_row, to_item
 from classifiers.training.annotation.splits import split_units
 
-__all__ = ["CONTRAST", "SUPPLEMENT_SOURCES", "Supplement", "positive_hint", "prepare_supplement", "write_supplement"]
+__all__ = ["CONTRAST", "SUPPLEMENT_SOURCES", "Supplement", "prepare_supplement", "write_supplement"]
 
 CONTRAST = re.compile(
     r"\b(?:expect\w*|surpris\w*|exceed\w*|beyond|blown away|pleasant(?:ly)?|impress\w*|worth every|"
@@ -62,22 +62,6 @@ class Supplement:
     first_batch: int
     eligible: int
     """Pool items that could be drawn (unsampled, not a duplicate, in a train-only unit)."""
-
-
-def positive_hint(row: dict[str, Any]) -> bool:
-    """True when the source's own labels suggest praise (where exceeded expectations are found)."""
-    src, ol = row["source"], row.get("orig_labels") or {}
-    if src == "cesamard_reviews":
-        return str(ol.get("Complaint")) == "0"
-    if src == "steam_reviews":
-        return int(ol.get("label_recommended", 0)) == 1
-    if src == "mams_restaurants":
-        return any(a.get("polarity") == "positive" for a in ol.get("aspectTerms", []))
-    if src == "amazon_yelp_reviews":
-        return int(ol.get("label", 0)) == 1
-    if src == "tweeteval_sentiment_train":
-        return ol.get("label") == "positive"
-    return not complaint_hint(row)
 
 
 def _next_batch(data: Path) -> int:
@@ -114,14 +98,15 @@ def prepare_supplement(
     eligible: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {s: [] for s in SUPPLEMENT_SOURCES}
     for row, item in candidates:
         if units[item["group"]] not in held_out:
+            item["sampled_by_contrast"] = bool(CONTRAST.search(row["text"]))
             eligible[row["source"]].append((row, item))
     total = sum(SUPPLEMENT_SOURCES.values())
     chosen: list[dict[str, Any]] = []
     for source, share in SUPPLEMENT_SOURCES.items():
         want = round(size * share / total)
         rows = eligible[source]
-        contrast = [p for p in rows if CONTRAST.search(p[0]["text"])]
-        rest = [p for p in rows if not CONTRAST.search(p[0]["text"])]
+        contrast = [p for p in rows if p[1]["sampled_by_contrast"]]
+        rest = [p for p in rows if not p[1]["sampled_by_contrast"]]
         praised = [p for p in rest if positive_hint(p[0])]
         other = [p for p in rest if not positive_hint(p[0])]
         rng.shuffle(contrast)
@@ -143,7 +128,6 @@ def prepare_supplement(
             item["unit"] = units[item["group"]]
             item["split"] = "train"
             item["supplement"] = name
-            item["sampled_by_contrast"] = bool(CONTRAST.search(row["text"]))
             chosen.append(item)
     chosen.sort(key=lambda it: it["item_id"])
     rng.shuffle(chosen)
@@ -159,9 +143,7 @@ def write_supplement(supplement: Sequence[dict[str, Any]], data: Path) -> list[s
     returns the new batch names."""
     batches: dict[str, list[dict[str, Any]]] = {}
     for it in supplement:
-        batches.setdefault(it["batch"], []).append(
-            {"item_id": it["item_id"], "text": it["text"], "channel": it["channel"], "brand": it["brand_display"]}
-        )
+        batches.setdefault(it["batch"], []).append(batch_row(it))
     for batch in batches:
         if (data / "batches" / f"{batch}.jsonl").exists():
             raise FileExistsError(f"{batch} exists already; a supplement only adds batches")

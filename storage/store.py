@@ -238,6 +238,21 @@ class Store:
         with reading(self._engine, "search") as connection:
             return search.search(connection, query, filters, limit, offset, order)
 
+    def search_counted(
+        self,
+        query: Node | None,
+        filters: SearchFilters = SearchFilters(),  # noqa: B008
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        order: str | DueOrder = "relevance",
+    ) -> tuple[list[SearchHit], int]:
+        """:meth:`search`'s page and :meth:`count`'s total, read together: a page ranked by
+        relevance counts its candidates in the same pass, a page shorter than ``limit`` is the
+        last (its end is the total), and only what is left is counted separately."""
+        with reading(self._engine, "search") as connection:
+            return search.search_counted(connection, query, filters, limit, offset, order)
+
     def facet_counts(
         self,
         query: Node | None,

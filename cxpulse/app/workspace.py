@@ -110,8 +110,7 @@ def inbox(
     if order not in ORDERS:
         order = "relevance"
     sort = due_order(sla or SlaConfig()) if order == "due" else order
-    hits = store.search(node, filters, limit=limit, offset=offset, order=sort)
-    total = store.count(node, filters)
+    hits, total = store.search_counted(node, filters, limit=limit, offset=offset, order=sort)
     found = store.facet_counts(node, filters, counts) if counts else {}
     return InboxPage(hits=hits, total=total, offset=offset, limit=limit, counts=found)
 

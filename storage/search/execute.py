@@ -46,7 +46,7 @@ from storage.search.plan import Narrowing, Plan, plan
 from storage.search.snippets import snippet
 from storage.sqlfunctions import epoch_seconds
 
-__all__ = ["ORDERS", "count", "matching_ids", "search"]
+__all__ = ["ORDERS", "count", "matching_ids", "search", "search_counted"]
 
 ORDERS = ("relevance", "newest", "oldest", "priority")
 """How search results can be sorted by name; "relevance" without a query is "newest". A
@@ -92,11 +92,23 @@ def _backend(connection: Connection) -> _Backend:
 class _Run:
     """One search or count: the plan, the filters' SQL, and the matcher's checks."""
 
-    def __init__(self, connection: Connection, query: Node, filters: SearchFilters, order: Order = "relevance") -> None:
+    def __init__(
+        self,
+        connection: Connection,
+        query: Node,
+        filters: SearchFilters,
+        order: Order = "relevance",
+        *,
+        counting: bool = False,
+    ) -> None:
         self.connection = connection
+        self.counting = counting
+        """Whether :meth:`page` should also find :attr:`total` where that comes cheap."""
         self.plan: Plan = plan(query)
         self.order = order
         self._overflow_candidates: list[int] | None = None
+        self.total: int | None = None
+        """How many mentions match in all, once :meth:`page` has read far enough to know."""
         self.conditions = filter_conditions(filters)
         self.facets = facet_filter(filters.brands)
         self.backend = _backend(connection)
@@ -145,6 +157,24 @@ class _Run:
         stmt2 = self.backend.ranked_ids_statement(narrowing, self.conditions, limit, offset, self.facets)
         return [(row[0], float(row[1])) for row in self.connection.execute(stmt2)]
 
+    def ranked_counted(self, limit: int, offset: int) -> tuple[list[tuple[int, float]], int | None]:
+        """:meth:`ranked` for an exact narrowing, with how many candidates there are in all
+        (None when the page is empty): ranking reads every candidate anyway, so a window count
+        over the same pass costs next to nothing, where a separate count reads them all again."""
+        assert self.plan.narrowing is not None
+        stmt = self.backend.ranked_ids_statement(self.plan.narrowing, self.conditions, limit, offset, self.facets)
+        # SQLite cannot evaluate bm25() beside a window function, so the count wraps the ranking.
+        inner = stmt.order_by(None).limit(None).offset(None).subquery("ranked")
+        mention_id, rank = list(inner.c)
+        counted = (
+            select(mention_id, rank, func.count().over())
+            .order_by(rank.desc(), mention_id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        rows = self.connection.execute(counted).all()
+        return [(row[0], float(row[1])) for row in rows], (int(rows[0][2]) if rows else None)
+
     def overflow_candidates(self) -> list[int]:
         """Ids of the mentions indexed as overflow that pass the filters (read once)."""
         if self._overflow_candidates is None:
@@ -189,14 +219,25 @@ class _Run:
             size *= 2
 
     def page(self, limit: int, offset: int) -> list[tuple[int, float]]:
+        """The page of matches at ``offset``; sets :attr:`total` when reading it told how many
+        there are in all (a page short of ``limit`` is the last one)."""
         narrowing = self.plan.narrowing
         if self.order != "relevance":
             if self.plan.exact:
                 stmt0 = _ordered(self._candidates(self.overflow()), self.order).limit(limit).offset(offset)
-                return [(row[0], 0.0) for row in self.connection.execute(stmt0)]
-            return list(islice(self.checked(), offset, offset + limit))
+                ordered = [(row[0], 0.0) for row in self.connection.execute(stmt0)]
+                self._note_last(ordered, limit, offset)
+                return ordered
+            ordered = list(islice(self.checked(), offset, offset + limit))
+            self._note_last(ordered, limit, offset)
+            return ordered
         if self.plan.exact and narrowing is not None:
-            page = self.ranked(limit, offset)
+            if self.counting:
+                page, candidates = self.ranked_counted(limit, offset)
+                if candidates is not None:
+                    self.total = candidates + len(self.overflow())
+            else:
+                page = self.ranked(limit, offset)
             if len(page) == limit:
                 return page
             if page or offset == 0:
@@ -213,9 +254,14 @@ class _Run:
                 regular += 1
                 if len(page) == limit:
                     return page
+        self.total = regular + len(self.overflow())
         skip = max(0, offset - regular)
         tail = self.overflow()[skip : skip + limit - len(page)]
         return page + [(mention_id, 0.0) for mention_id in tail]
+
+    def _note_last(self, page: Sequence[tuple[int, float]], limit: int, offset: int) -> None:
+        if len(page) < limit and (page or offset == 0):
+            self.total = offset + len(page)
 
     def count(self) -> int:
         narrowing = self.plan.narrowing
@@ -242,20 +288,55 @@ def search(
     order: Order = "relevance",
 ) -> list[SearchHit]:
     """See :meth:`storage.Store.search`."""
+    return _search(connection, query, filters, limit, offset, order)[0]
+
+
+def search_counted(
+    connection: Connection,
+    query: Node | None,
+    filters: SearchFilters,
+    limit: int,
+    offset: int,
+    order: Order = "relevance",
+) -> tuple[list[SearchHit], int]:
+    """See :meth:`storage.Store.search_counted`: the page and how many match in all."""
+    hits, total = _search(connection, query, filters, limit, offset, order, counting=True)
+    if total is None:
+        total = count(connection, query, filters)
+    return hits, total
+
+
+def _search(
+    connection: Connection,
+    query: Node | None,
+    filters: SearchFilters,
+    limit: int,
+    offset: int,
+    order: Order,
+    *,
+    counting: bool = False,
+) -> tuple[list[SearchHit], int | None]:
+    """The page, and the total when reading the page told it (else None); ``counting``: let a
+    ranked page count its candidates in the same pass."""
     if not isinstance(order, DueOrder) and order not in ORDERS:
         raise ValueError(f"unknown search order {order!r}; use one of {', '.join(ORDERS)}")
     if limit <= 0:
-        return []
+        return [], None
     offset = max(offset, 0)
+    total: int | None = None
     if query is None:
         m = MentionModel
         stmt = _ordered(select(m.id).where(*filter_conditions(filters)), order).limit(limit).offset(offset)
         ranked = [(row[0], 0.0) for row in connection.execute(stmt)]
+        if len(ranked) < limit and (ranked or offset == 0):
+            total = offset + len(ranked)
     else:
-        ranked = _Run(connection, query, filters, order).page(limit, offset)
+        run = _Run(connection, query, filters, order, counting=counting)
+        ranked = run.page(limit, offset)
+        total = run.total
     ids = [mention_id for mention_id, _ in ranked]
     if not ids:
-        return []
+        return [], total
     rows = {row.id: row for row in connection.execute(_page_rows(ids))}
     brands = _brands(connection, ids)
     labels = _classifications(connection, ids, filters.model_version)
@@ -283,7 +364,7 @@ def search(
                 triage=triage.get(row.id),
             )
         )
-    return hits
+    return hits, total
 
 
 def matching_ids(connection: Connection, query: Node | None, filters: SearchFilters) -> Select[Any]:

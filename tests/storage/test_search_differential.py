@@ -195,3 +195,9 @@ def test_search_returns_exactly_what_the_matcher_matches(
         assert len(found) == len(expected)
         assert store.count(tree, filters) == len(expected), query_text
         assert [h.external_id for h in store.search(tree, filters, limit=2, offset=1)] == found[1:3]
+        for order in ("relevance", "newest"):
+            for limit, offset in ((2, 0), (2, 1), (100, 0), (2, len(expected)), (1, len(expected) + 1)):
+                page, total = store.search_counted(tree, filters, limit=limit, offset=offset, order=order)
+                assert total == len(expected), (query_text, order, limit, offset)
+                plain = store.search(tree, filters, limit=limit, offset=offset, order=order)
+                assert [h.external_id for h in page] == [h.external_id for h in plain]

@@ -79,3 +79,17 @@ def test_counts_per_value_count_exactly_the_matches(texts: Store, query: str) ->
     counts = texts.facet_counts(tree, ALL, ["brand", "source"])
     assert counts["source"].get("twitter", 0) == len(expected(query)) == texts.count(tree, ALL)
     assert counts["brand"].get("Northwind Air", 0) == len(expected(query))
+
+
+@pytest.mark.parametrize("order", [*ORDERS, DUE], ids=[*ORDERS, "due"])
+@pytest.mark.parametrize("query", QUERIES)
+def test_a_page_with_its_total_is_the_page_and_the_count(texts: Store, query: str, order: str | DueOrder) -> None:
+    """What the inbox and the API show: the same page as search, and the same total as count,
+    whether the page is full, the last one, or past the end (overflow mentions included)."""
+    tree = parse(query)
+    total = len(expected(query))
+    for limit, offset in ((1, 0), (2, 1), (100, 0), (2, total), (1, total + 3)):
+        hits, counted = texts.search_counted(tree, ALL, limit=limit, offset=offset, order=order)
+        assert counted == total, (limit, offset)
+        page = texts.search(tree, ALL, limit=limit, offset=offset, order=order)
+        assert [h.external_id for h in hits] == [h.external_id for h in page]

@@ -92,6 +92,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if not (args.data / "tweeteval").is_dir():
         parser.error(f"{args.data} has no tweeteval/ folder; pass --data pointing at the shared data")
+    if args.cpu_bfloat16 and _on_cpu(args.device) and not _native_bfloat16():
+        parser.error(
+            "--cpu-bfloat16: this CPU has no native bfloat16 (no AVX512-BF16 or AMX), so bfloat16 would be "
+            "emulated and many times slower than float32; drop the flag"
+        )
     settings = TrainSettings(
         data_dir=args.data,
         out_dir=args.out,
@@ -117,6 +122,20 @@ def main(argv: list[str] | None = None) -> int:
     manifest = train(settings, progress=lambda line: print(line, flush=True))
     print(f"model version {manifest.model_version}: {manifest.metrics['selection']}")
     return 0
+
+
+def _on_cpu(device: str | None) -> bool:
+    import torch
+
+    return device == "cpu" or (device is None and not torch.cuda.is_available())
+
+
+def _native_bfloat16() -> bool:
+    """Whether this CPU computes bfloat16 natively (oneDNN's own check)."""
+    import torch
+
+    check = getattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", None)
+    return bool(check()) if check is not None else False
 
 
 if __name__ == "__main__":

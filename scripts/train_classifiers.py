@@ -83,6 +83,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--recalibrate", action="store_true", help="no training: re-fit the calibration of the artifact in --out"
     )
+    parser.add_argument(
+        "--leave-out-supplement",
+        action="append",
+        metavar="NAME",
+        help="a train-only annotated supplement not to train on (repeatable; default: "
+        f"{', '.join(TrainSettings.leave_out_supplements) or 'none'}, as the shipped model)",
+    )
+    parser.add_argument("--all-real", action="store_true", help="train on every annotated supplement")
     args = parser.parse_args(argv)
     if args.recalibrate:
         from classifiers.training.train import recalibrate
@@ -118,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
         device=args.device,
         version=args.version,
         cpu_bfloat16=args.cpu_bfloat16,
+        leave_out_supplements=()
+        if args.all_real
+        else tuple(args.leave_out_supplement or TrainSettings.leave_out_supplements),
     )
     manifest = train(settings, progress=lambda line: print(line, flush=True))
     print(f"model version {manifest.model_version}: {manifest.metrics['selection']}")

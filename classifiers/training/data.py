@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,8 +156,9 @@ class RealExample:
     """Index into LIFECYCLE_STAGES; None when the text is not about a brand."""
 
 
-def read_real(split: str, real_dir: Path = REAL_DIR) -> list[RealExample]:
-    """The annotated real split ``train``, ``dev`` or ``test`` (test is read only by evaluation)."""
+def read_real(split: str, real_dir: Path = REAL_DIR, leave_out: Collection[str] = ()) -> list[RealExample]:
+    """The annotated real split ``train``, ``dev`` or ``test`` (test is read only by evaluation),
+    without the rows of the train-only supplements named in ``leave_out``."""
     path = real_dir / f"{split}.jsonl"
     examples = []
     # split("\n"), not splitlines(): real texts hold U+2028 and other characters splitlines() breaks on.
@@ -164,6 +166,8 @@ def read_real(split: str, real_dir: Path = REAL_DIR) -> list[RealExample]:
         if not line.strip():
             continue
         row = json.loads(line)
+        if leave_out and (row.get("provenance") or {}).get("supplement") in leave_out:
+            continue
         try:
             labels = row["labels"]
             lifecycle = labels.get("lifecycle")

@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 
 from classifiers.training.annotation.pool import norm_key
+from classifiers.training.data import read_real
+from classifiers.training.train import TrainSettings
 from foundation.labels import EMOTIONS, GAPS, LIFECYCLE_STAGES, SENTIMENTS
 
 DATA = Path(__file__).resolve().parents[2] / "classifiers" / "training" / "data" / "real"
@@ -80,3 +82,12 @@ def test_every_row_keeps_its_provenance() -> None:
         for row in rows(split):
             provenance = row["provenance"]
             assert provenance["pool_file"] and provenance["pool_id"] and provenance["split"] == split
+
+
+def test_training_leaves_out_the_supplements_it_is_told_to() -> None:
+    every = read_real("train", DATA)
+    shipped = read_real("train", DATA, TrainSettings(Path(), Path()).leave_out_supplements)
+    supplement = {str(row["id"]) for row in rows("train") if row["provenance"].get("supplement") == "supplement-2"}
+    assert len(supplement) == 800
+    assert [x.id for x in shipped] == [x.id for x in every if x.id not in supplement]
+    assert len(shipped) == 3742  # what 2.1.0 was trained on: the first sample and supplement-1

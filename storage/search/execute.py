@@ -226,10 +226,9 @@ class _Run:
             if self.plan.exact:
                 stmt0 = _ordered(self._candidates(self.overflow()), self.order).limit(limit).offset(offset)
                 ordered = [(row[0], 0.0) for row in self.connection.execute(stmt0)]
-                self._note_last(ordered, limit, offset)
-                return ordered
-            ordered = list(islice(self.checked(), offset, offset + limit))
-            self._note_last(ordered, limit, offset)
+            else:
+                ordered = list(islice(self.checked(), offset, offset + limit))
+            self.total = _total_if_last(len(ordered), limit, offset)
             return ordered
         if self.plan.exact and narrowing is not None:
             if self.counting:
@@ -258,10 +257,6 @@ class _Run:
         skip = max(0, offset - regular)
         tail = self.overflow()[skip : skip + limit - len(page)]
         return page + [(mention_id, 0.0) for mention_id in tail]
-
-    def _note_last(self, page: Sequence[tuple[int, float]], limit: int, offset: int) -> None:
-        if len(page) < limit and (page or offset == 0):
-            self.total = offset + len(page)
 
     def count(self) -> int:
         narrowing = self.plan.narrowing
@@ -323,13 +318,11 @@ def _search(
     if limit <= 0:
         return [], None
     offset = max(offset, 0)
-    total: int | None = None
     if query is None:
         m = MentionModel
         stmt = _ordered(select(m.id).where(*filter_conditions(filters)), order).limit(limit).offset(offset)
         ranked = [(row[0], 0.0) for row in connection.execute(stmt)]
-        if len(ranked) < limit and (ranked or offset == 0):
-            total = offset + len(ranked)
+        total = _total_if_last(len(ranked), limit, offset)
     else:
         run = _Run(connection, query, filters, order, counting=counting)
         ranked = run.page(limit, offset)
@@ -365,6 +358,14 @@ def _search(
             )
         )
     return hits, total
+
+
+def _total_if_last(found: int, limit: int, offset: int) -> int | None:
+    """How many match in all when a page of ``found`` rows at ``offset`` tells it: a page short
+    of ``limit`` is the last one (unless it is empty past the start, which says nothing)."""
+    if found < limit and (found or offset == 0):
+        return offset + found
+    return None
 
 
 def matching_ids(connection: Connection, query: Node | None, filters: SearchFilters) -> Select[Any]:

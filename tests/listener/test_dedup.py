@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
@@ -93,11 +92,3 @@ def test_link_only_posts_with_different_links_differ() -> None:
 )
 def test_hostile_input_hashes(hostile: str) -> None:
     assert len(content_hash(hostile)) == 32
-
-
-def test_fast_enough() -> None:
-    texts = [f"RT @bob: my order #{i} never arrived https://t.co/{i} 😡" for i in range(5000)]
-    start = time.perf_counter()
-    for text in texts:
-        content_hash(text)
-    assert len(texts) / (time.perf_counter() - start) > 20_000

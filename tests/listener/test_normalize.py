@@ -122,12 +122,3 @@ def test_output_is_stable() -> None:
     for raw in ["a \r\n\r\n\r\n b\u200b", "x\u00a0 y", "🇫🇷 \u202e e\u0301"]:
         once = norm(raw)
         assert norm(once) == once
-
-
-def test_fast_enough() -> None:
-    """The pipeline normalizes every mention: well above 50,000 short texts/s."""
-    texts = [f"@acme my order #{i} never arrived, can I get a refund? 😡 " for i in range(5000)]
-    start = time.perf_counter()
-    for text in texts:
-        normalize_text(text)
-    assert len(texts) / (time.perf_counter() - start) > 50_000

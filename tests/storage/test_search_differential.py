@@ -12,7 +12,7 @@ that a brand filter only narrows.
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -148,6 +148,9 @@ def queries(draw: st.DrawFn, depth: int = 0) -> str:
 
 _sources = itertools.count()
 
+DATED_WORDS = ["late", "refund", "acme", "air"]
+DATED_QUERIES = ["late", "refund", "acme air", "late OR refund", "air -late", "acme*"]
+
 
 @settings(
     max_examples=EXAMPLES,
@@ -201,3 +204,76 @@ def test_search_returns_exactly_what_the_matcher_matches(
                 assert total == len(expected), (query_text, order, limit, offset)
                 plain = store.search(tree, filters, limit=limit, offset=offset, order=order)
                 assert [h.external_id for h in page] == [h.external_id for h in plain]
+
+
+@settings(
+    max_examples=EXAMPLES // 2,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    data=st.lists(
+        st.lists(st.sampled_from(DATED_WORDS), min_size=1, max_size=3).map(" ".join), min_size=1, max_size=12
+    ),
+    days=st.lists(st.integers(0, 4), min_size=12, max_size=12),
+    hours=st.lists(st.integers(0, 23), min_size=12, max_size=12),
+    since_day=st.none() | st.integers(0, 4),
+    until_day=st.none() | st.integers(1, 5),
+    brand_filter=st.booleans(),
+    in_date_order=st.booleans(),
+)
+def test_a_date_window_keeps_exactly_the_matches_dated_in_it(
+    store: Store,
+    data: list[str],
+    days: list[int],
+    hours: list[int],
+    since_day: int | None,
+    until_day: int | None,
+    brand_filter: bool,
+    in_date_order: bool,
+) -> None:
+    # Stored in date order or not (a backfill): the narrowing inside the index (ids per day on
+    # SQLite, BRIN on PostgreSQL) must never drop a match, and must keep none outside the window.
+    number = next(_sources)
+    source = f"gen{number}"
+    start = datetime(2024, 5, 1, tzinfo=UTC) + timedelta(days=10 * number)  # its own days: examples share the store
+    dated = {str(i): start + timedelta(days=days[i], hours=hours[i], minutes=i) for i in range(len(data))}
+    batch = [
+        StoredMention(
+            source=source,
+            external_id=str(i),
+            text=text,
+            created_at=dated[str(i)],
+            collected_at=CREATED,
+            content_hash=f"{source}-{i}",
+        )
+        for i, text in enumerate(data)
+    ]
+    if in_date_order:  # as collection writes: ids follow dates, so the narrowing cuts
+        batch.sort(key=lambda mention: mention.created_at)
+    half = len(batch) // 2
+    acme = {mention.external_id for mention in batch[:half]}
+    store.save_batch(batch[:half], source=source, brand="Acme Air", cursor=Cursor())
+    store.save_batch(batch[half:], source=source, brand="Bar Brand", cursor=Cursor())
+    # Half a day in, so a window also cuts through days.
+    since = start + timedelta(days=since_day, hours=6) if since_day is not None else None
+    until = start + timedelta(days=until_day, hours=6) if until_day is not None else None
+    filters = SearchFilters(sources=(source,), brands=("Acme Air",) if brand_filter else (), since=since, until=until)
+    in_filter = {
+        key
+        for key, moment in dated.items()
+        if (not brand_filter or key in acme)
+        and (since is None or moment >= since)
+        and (until is None or moment < until)
+    }
+    docs = {str(i): MatchDocument.from_text(text) for i, text in enumerate(data)}
+    for query_text in DATED_QUERIES:
+        tree = parse(query_text)
+        expected = {i for i in in_filter if matches(tree, docs[i])}
+        found = [hit.external_id for hit in store.search(tree, filters, limit=100)]
+        assert sorted(found) == sorted(expected), (query_text, data, since, until)
+        assert store.count(tree, filters) == len(expected), query_text
+        page, total = store.search_counted(tree, filters, limit=2)
+        assert total == len(expected), query_text
+        assert [h.external_id for h in page] == found[:2]

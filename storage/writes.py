@@ -50,7 +50,6 @@ from foundation.mentions import Cursor, StoredMention
 from foundation.secrets import scrub
 from storage.models import MentionBrandModel, MentionModel, SourceCursorModel
 from storage.results import SaveResult
-from storage.search import sqlite as sqlite_search
 from storage.search.facets import brand_token, facets_text, with_brand
 from storage.search.terms import index_terms
 
@@ -264,7 +263,6 @@ def _insert_sqlite(connection: Connection, batch: list[StoredMention], brand: st
         "SELECT id, search_words, search_tags, facets FROM mentions WHERE id > ?",
         (before,),
     )
-    connection.exec_driver_sql(sqlite_search.RECORD_DAYS, (before,))
     connection.exec_driver_sql("DELETE FROM mentions_fts_deferred")
     new = connection.exec_driver_sql("SELECT id, external_id FROM mentions WHERE id > ?", (before,))
     return int(before), {external_id: mention_id for mention_id, external_id in new.fetchall()}

@@ -27,7 +27,6 @@ fetched for the rows it needs.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from itertools import islice
@@ -112,10 +111,6 @@ class _Run:
         """How many mentions match in all, once :meth:`page` has read far enough to know."""
         self.conditions = filter_conditions(filters)
         self.facets = facet_filter(filters.brands)
-        if connection.dialect.name == "sqlite" and (filters.since is not None or filters.until is not None):
-            # PostgreSQL narrows a date window with its BRIN index on its own (migration 0012).
-            window = sqlite.window_ids(connection, filters.since, filters.until)
-            self.facets = dataclasses.replace(self.facets, ids=window)
         self.backend = _backend(connection)
 
     def matching(self, ids: Sequence[int]) -> set[int]:

@@ -10,9 +10,7 @@ words. The facet only narrows the candidates; the exact SQL filter still
 applies, so it can never let through a mention the filter would reject.
 
 Dates are deliberately not faceted: day or month tokens OR-ed over a window
-were measured slower than the plain ``created_at`` filter (BENCHMARKS.md). On
-SQLite a date window narrows by id instead (``ids``, migration 0012): FTS5 skips
-the parts of each doclist outside it.
+were measured slower than the plain ``created_at`` filter (BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -47,15 +45,11 @@ def with_brand(facets: str | None, brand: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class FacetFilter:
-    """What the index itself narrows by: a match must carry one of these brand tokens (no
-    condition when empty) and, where set, have an id in ``ids`` (first, last)."""
+    """A match must carry one of these brand tokens (no condition when empty)."""
 
     brands: tuple[str, ...] = ()
-    ids: tuple[int, int] | None = None
-    """SQLite: the ids a date window can hold (``storage.search.sqlite.window_ids``); a superset."""
 
     def __bool__(self) -> bool:
-        """Whether there is a brand condition."""
         return bool(self.brands)
 
 

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence as Seq
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Connection,
     Float,
     Integer,
     Select,
@@ -34,14 +32,12 @@ from storage.search.plan import AnyOf, Narrowing, Sequence, Token
 from storage.search.terms import OVERFLOW
 
 __all__ = [
-    "RECORD_DAYS",
     "candidates_statement",
     "compile_match",
     "count_statement",
     "full_match",
     "overflow_statement",
     "ranked_ids_statement",
-    "window_ids",
 ]
 
 _fts = table("mentions_fts", column("rowid", Integer))
@@ -85,54 +81,11 @@ def _match(node: Narrowing | None, facets: FacetFilter | None = None) -> ColumnE
     return _fts_ref.op("MATCH", is_comparison=True)(bindparam("fts_query", full_match(node, facets)))
 
 
-RECORD_DAYS = (
-    "INSERT INTO mention_days (day, first_id, last_id) "
-    "SELECT substr(created_at, 1, 10), min(id), max(id) FROM mentions WHERE id > ? GROUP BY 1 "
-    "ON CONFLICT (day) DO UPDATE SET first_id = min(first_id, excluded.first_id), "
-    "last_id = max(last_id, excluded.last_id)"
-)
-"""Record the days of the mentions above an id in ``mention_days`` (migration 0012): what
-``save_batch`` runs once per batch while the per-row triggers are suspended."""
-
-_EMPTY = (1, 0)
-
-
-def window_ids(connection: Connection, since: datetime | None, until: datetime | None) -> tuple[int, int]:
-    """``(first, last)``: every mention dated in ``[since, until)`` has an id between the two.
-
-    From ``mention_days`` (the smallest and largest id per UTC day, kept by ``save_batch`` and
-    triggers): a few rows read, however many mentions the window holds. An empty window gives
-    a range no id is in.
-    """
-    query = "SELECT min(first_id), max(last_id) FROM mention_days"
-    where: list[str] = []
-    values: list[str] = []
-    if since is not None:
-        where.append("day >= ?")
-        values.append(_day(since))
-    if until is not None:
-        where.append("day <= ?")
-        values.append(_day(until - timedelta(microseconds=1)))
-    if where:
-        query += " WHERE " + " AND ".join(where)
-    first, last = connection.exec_driver_sql(query, tuple(values)).one()
-    return (int(first), int(last)) if first is not None else _EMPTY
-
-
-def _day(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d")
-
-
-def _source(conditions: Seq[ColumnElement[bool]], facets: FacetFilter | None = None) -> Select[int]:
+def _source(conditions: Seq[ColumnElement[bool]]) -> Select[int]:
     m = MentionModel
-    stmt = select(_fts.c.rowid)
-    if facets is not None and facets.ids is not None:
-        # FTS5 takes rowid bounds beside MATCH and skips the doclists' entries outside them.
-        first, last = facets.ids
-        stmt = stmt.where(_fts.c.rowid.between(bindparam("first_id", first), bindparam("last_id", last)))
     if not conditions:
-        return stmt
-    return stmt.join(m, m.id == _fts.c.rowid).where(*conditions)
+        return select(_fts.c.rowid)
+    return select(_fts.c.rowid).join(m, m.id == _fts.c.rowid).where(*conditions)
 
 
 def ranked_ids_statement(
@@ -145,7 +98,7 @@ def ranked_ids_statement(
     """``(id, rank)`` of the best candidates; rank is ``-bm25`` over words and tags (facets weigh 0)."""
     score = func.bm25(_fts_ref, 1.0, 1.0, 0.0, type_=Float)
     return (
-        _source(conditions, facets)
+        _source(conditions)
         .add_columns((-score).label("rank"))
         .where(_match(node, facets))
         .order_by(score, _fts.c.rowid.desc())
@@ -157,7 +110,7 @@ def ranked_ids_statement(
 def count_statement(
     node: Narrowing, conditions: Seq[ColumnElement[bool]], facets: FacetFilter | None = None
 ) -> Select[int]:
-    inner = _source(conditions, facets).where(_match(node, facets)).subquery()
+    inner = _source(conditions).where(_match(node, facets)).subquery()
     return select(func.count()).select_from(inner)
 
 
@@ -165,7 +118,7 @@ def candidates_statement(
     node: Narrowing | None, conditions: Seq[ColumnElement[bool]], facets: FacetFilter | None = None
 ) -> Select[int]:
     """Every candidate id of ``node`` (None: the mentions indexed as overflow), newest id first."""
-    return _source(conditions, facets).where(_match(node, facets)).order_by(_fts.c.rowid.desc())
+    return _source(conditions).where(_match(node, facets)).order_by(_fts.c.rowid.desc())
 
 
 def overflow_statement(conditions: Seq[ColumnElement[bool]], facets: FacetFilter | None = None) -> Select[int]:

@@ -6,7 +6,7 @@ language (words, prefixes, phrases, handles, hashtags, emoji, symbols, scripts w
 spaces, full-width and ligature text, letters with strokes, URLs, exclusions, OR,
 groups) and checks that ``search`` and ``count`` give exactly the mentions
 :func:`foundation.query.matches` accepts, that a page is a slice of the whole, and
-that a brand filter only narrows.
+that a brand filter only narrows, and that a date window keeps exactly the matches dated in it.
 """
 
 from __future__ import annotations
@@ -233,8 +233,8 @@ def test_a_date_window_keeps_exactly_the_matches_dated_in_it(
     brand_filter: bool,
     in_date_order: bool,
 ) -> None:
-    # Stored in date order or not (a backfill): the narrowing inside the index (ids per day on
-    # SQLite, BRIN on PostgreSQL) must never drop a match, and must keep none outside the window.
+    # Stored in date order (as collection writes) or not (a backfill): a window, whole days or cut
+    # through them, open on either side, keeps exactly the matches dated in it.
     number = next(_sources)
     source = f"gen{number}"
     start = datetime(2024, 5, 1, tzinfo=UTC) + timedelta(days=10 * number)  # its own days: examples share the store
@@ -250,7 +250,7 @@ def test_a_date_window_keeps_exactly_the_matches_dated_in_it(
         )
         for i, text in enumerate(data)
     ]
-    if in_date_order:  # as collection writes: ids follow dates, so the narrowing cuts
+    if in_date_order:  # ids follow dates
         batch.sort(key=lambda mention: mention.created_at)
     half = len(batch) // 2
     acme = {mention.external_id for mention in batch[:half]}

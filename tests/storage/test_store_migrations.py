@@ -19,7 +19,7 @@ from storage.engine import WRITE_OPTION, normalize_url
 from storage.migrate import alembic_config, head_revision
 from storage.models import Base
 
-BACKEND_OBJECTS = {  # one backend's own search structures, made by migrations, not models
+FTS_OBJECTS = {
     "mentions_fts",
     "mentions_fts_data",
     "mentions_fts_idx",
@@ -28,8 +28,6 @@ BACKEND_OBJECTS = {  # one backend's own search structures, made by migrations, 
     "mentions_fts_deferred",
     "search_vector",
     "ix_mentions_search_vector",
-    "ix_mentions_created_at_brin",  # PostgreSQL only (migration 0012)
-    "mention_days",  # SQLite only (migration 0012)
 }
 
 
@@ -55,15 +53,6 @@ def test_upgrade_creates_the_schema_on_an_empty_database(empty_url: str) -> None
         store.dispose()
 
 
-def test_postgres_gets_a_brin_index_on_mention_dates(postgres_store: Store) -> None:
-    # Migration 0012: a date window narrows full-text candidates before their heap pages are read.
-    with postgres_store.engine.connect() as connection:
-        definition = connection.exec_driver_sql(
-            "SELECT indexdef FROM pg_indexes WHERE tablename = 'mentions' AND indexname = 'ix_mentions_created_at_brin'"
-        ).scalar_one()
-    assert "USING brin (created_at)" in definition
-
-
 def test_upgrade_twice_is_a_no_op_and_keeps_data(empty_url: str, mention) -> None:  # type: ignore[no-untyped-def]
     store = Store.open(empty_url)
     try:
@@ -79,7 +68,7 @@ def test_upgrade_twice_is_a_no_op_and_keeps_data(empty_url: str, mention) -> Non
 
 def test_models_match_the_migrated_database(store: Store) -> None:
     def include(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
-        return name not in BACKEND_OBJECTS
+        return name not in FTS_OBJECTS
 
     with store.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"include_object": include, "compare_type": True})

@@ -116,7 +116,8 @@ class TrainSettings:
     real_dir: Path = REAL_DIR
     leave_out_supplements: tuple[str, ...] = ("supplement-2",)
     """Train-only supplements of ``real_dir`` not trained on. 2.1.0 leaves out supplement-2: a
-    run with it tied 2.1.0 on the real dev split and called more plain texts gaps (model card)."""
+    run with it tied 2.1.0 on the real dev split and called more plain texts gaps (model card).
+    The shipped 2.3.0 averages the two runs (``scripts/soup_classifiers.py``)."""
     cpu_bfloat16: bool = False
     """On a CPU with native bfloat16, compute in bfloat16 like the GPU does (several times faster)."""
     encoder_name: str | None = None

@@ -13,7 +13,7 @@ import pytest
 from classifiers import Classifier
 from foundation.labels import LIFECYCLE_STAGES
 
-KNOWN_MISS = "a known miss of cx-minilm-l6 2.1.0 (classifiers/MODEL_CARD.md, Known misses); strict: fails once fixed"
+KNOWN_MISS = "a known miss of cx-minilm-l6 2.3.0 (classifiers/MODEL_CARD.md, Known misses); strict: fails once fixed"
 
 BACKGROUND = (
     "Hello, I hope this finds you well. A bit of context first, since my partner and I have spent most of the "

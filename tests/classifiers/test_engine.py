@@ -13,7 +13,7 @@ from cxpulse.config import load_config
 from foundation.errors import ClassifierError
 from foundation.labels import EMOTIONS, GAPS, SENTIMENTS
 
-KNOWN_MISS = "a known miss of cx-minilm-l6 2.1.0 (classifiers/MODEL_CARD.md, Known misses); strict: fails once fixed"
+KNOWN_MISS = "a known miss of cx-minilm-l6 2.3.0 (classifiers/MODEL_CARD.md, Known misses); strict: fails once fixed"
 
 
 def test_clear_complaints_are_negative_and_flagged(classifier: Classifier) -> None:
@@ -39,7 +39,6 @@ def test_clear_praise_is_positive_and_not_flagged(classifier: Classifier) -> Non
         assert result.expectation_gap != "shortfall"
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN_MISS)
 def test_a_gap_stated_calmly_is_a_shortfall_with_evidence_from_the_text(classifier: Classifier) -> None:
     text = "The website said delivery within 2 days. It has now been three weeks and the parcel is still not here."
     [result] = classifier.classify([text])

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reproduce the shipped classifier artifact from data on disk.
+"""Train a classifier artifact from data on disk (the shipped 2.3.0 averages two such runs).
 
 Trains LoRA adapters on the default encoder plus every head (sentiment, emotion,
 expectation gap, evidence, topics, about_brand, complaint, switching intent, lifecycle)
@@ -14,7 +14,10 @@ adapter.safetensors, heads.safetensors).
     python scripts/train_classifiers.py --model bert-base-uncased --out my-heads  # heads for another encoder
     python scripts/train_classifiers.py --recalibrate --out DIR   # only re-fit DIR's calibration on the real dev split
 
-Then score it with scripts/eval_classifiers.py --artifacts DIR.
+Then score it with scripts/eval_classifiers.py --artifacts DIR. The shipped artifact is the
+weight average of this recipe's default run (2.1.0) and its --all-real run, made by
+scripts/soup_classifiers.py (the model card gives the commands); without --out a run
+replaces the shipped artifact.
 """
 
 from __future__ import annotations

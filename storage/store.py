@@ -262,7 +262,28 @@ class Store:
         """Matches per value of each dimension (``storage.search.counts.DIMENSIONS``), each
         counted without the filter on its own dimension."""
         with reading(self._engine, "count search matches per filter value") as connection:
-            return facet_counts(connection, query, filters, dimensions)
+            return facet_counts(connection, query, filters, dimensions).counts
+
+    def search_faceted(
+        self,
+        query: Node | None,
+        filters: SearchFilters,
+        dimensions: Sequence[str],
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        order: str | DueOrder = "relevance",
+    ) -> tuple[list[SearchHit], int, dict[str, dict[str | None, int]]]:
+        """:meth:`search_counted` and :meth:`facet_counts` in one read: the total comes from
+        the counting when one of its match sets is the search's own (it is whenever a
+        dimension's filter is not set), so the matches are not found a second time."""
+        with reading(self._engine, "search and count matches per filter value") as connection:
+            facets = facet_counts(connection, query, filters, dimensions)
+            if facets.total is None:
+                hits, total = search.search_counted(connection, query, filters, limit, offset, order)
+            else:
+                hits, total = search.search(connection, query, filters, limit, offset, order), facets.total
+        return hits, total, facets.counts
 
     def count(
         self,

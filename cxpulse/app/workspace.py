@@ -110,8 +110,11 @@ def inbox(
     if order not in ORDERS:
         order = "relevance"
     sort = due_order(sla or SlaConfig()) if order == "due" else order
-    hits, total = store.search_counted(node, filters, limit=limit, offset=offset, order=sort)
-    found = store.facet_counts(node, filters, counts) if counts else {}
+    if counts:
+        hits, total, found = store.search_faceted(node, filters, counts, limit=limit, offset=offset, order=sort)
+    else:
+        hits, total = store.search_counted(node, filters, limit=limit, offset=offset, order=sort)
+        found = {}
     return InboxPage(hits=hits, total=total, offset=offset, limit=limit, counts=found)
 
 

@@ -1,168 +1,202 @@
 """Counts per filter value ("negative (12)") for a search: how many matches each value has.
 
 Each dimension is counted under the search's query and every filter *except its own*,
-so the counts show what choosing another value would give. One grouped query per
-dimension over the ids the search matches (the one-value dimensions that share their filters
-in one query); every value is a bound parameter.
+so the counts show what choosing another value would give. The dimensions whose own
+filter is not set share one match set (the inbox counts 16 dimensions with two filters
+set: three match sets, not sixteen).
+
+Every match set is read **once**: one statement per call, whose ``WITH ... AS
+MATERIALIZED`` row sets hold each matching mention with its triage item and (for one
+model version) its labels, and whose ``UNION ALL`` branches count the dimensions over
+those rows. Counting each dimension with its own query re-ran the search for each one:
+the default inbox over a million mentions took 6.5 s, most of it finding the same
+95,000 open flagged mentions sixteen times (BENCHMARKS.md). Every value is a bound
+parameter.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
 
-from sqlalchemy import Connection, Select, and_, func, select
+from sqlalchemy import CTE, Connection, Select, String, and_, cast, func, literal, select, true, union_all
+from sqlalchemy.orm import aliased
 
 from foundation.query.ast import Node
 from storage.models import ClassificationModel, MentionBrandModel, MentionModel, TriageItemModel
 from storage.results import SearchFilters
-from storage.search.execute import matching_ids
-from storage.search.filters import json_elements
+from storage.search.execute import matching_conditions
+from storage.search.filters import (
+    classification_conditions,
+    json_elements,
+    labels_filter,
+    mention_conditions,
+    triage_conditions,
+)
 
-__all__ = ["DIMENSIONS", "facet_counts"]
+__all__ = ["DIMENSIONS", "FacetCounts", "facet_counts"]
 
-m, mb, c, t = MentionModel, MentionBrandModel, ClassificationModel, TriageItemModel
+m, mb, c = MentionModel, MentionBrandModel, ClassificationModel
 
-
-def _by_column(column: Any, *joins: Callable[[Select[Any], SearchFilters], Select[Any]]) -> Any:
-    def build(ids: Any, filters: SearchFilters) -> Select[Any]:
-        stmt: Select[Any] = select(column.label("value"), func.count().label("n")).select_from(m)
-        for join in joins:
-            stmt = join(stmt, filters)
-        return stmt.where(m.id.in_(ids)).group_by(column)
-
-    return build
+Table = Literal["mention", "labels", "triage", "brand"]
 
 
-def _brands(stmt: Select[Any], filters: SearchFilters) -> Select[Any]:
-    return stmt.join(mb, mb.mention_id == m.id)
+@dataclass(frozen=True, slots=True)
+class Dimension:
+    """What a count per value reads: ``column`` of ``table`` (a JSON list when ``listed``),
+    and the :class:`SearchFilters` field that filters on it."""
+
+    field: str
+    table: Table
+    column: str
+    listed: bool = False
+
+    @property
+    def yes_no(self) -> bool:
+        """A yes/no filter (None clears it), counted as "true" and "false"."""
+        return self.field in ("flagged", "about_brand", "switching")
 
 
-def _labels(stmt: Select[Any], filters: SearchFilters) -> Select[Any]:
-    on = c.mention_id == m.id
-    if filters.model_version is not None:
-        on = and_(on, c.model_version == filters.model_version)
-    return stmt.join(c, on)
-
-
-def _triage(stmt: Select[Any], filters: SearchFilters) -> Select[Any]:
-    return stmt.join(t, t.mention_id == m.id)
-
-
-def _json_list(column: Any, name: str, join: Callable[[Select[Any], SearchFilters], Select[Any]]) -> Any:
-    def build(ids: Any, filters: SearchFilters) -> Select[Any]:
-        elements = json_elements(column, name)
-        stmt = join(select(elements.c.value.label("value"), func.count().label("n")).select_from(m), filters)
-        return stmt.join(elements, elements.c.value.is_not(None)).where(m.id.in_(ids)).group_by(elements.c.value)
-
-    return build
-
-
-DIMENSIONS: Mapping[str, tuple[str, Any]] = {
-    # dimension: (the SearchFilters field it clears, how to count it)
-    "brand": ("brands", _by_column(mb.brand, _brands)),
-    "source": ("sources", _by_column(m.source)),
-    "channel": ("channels", _by_column(m.channel)),
-    "language": ("languages", _by_column(m.language)),
-    "sentiment": ("sentiments", _by_column(c.sentiment, _labels)),
-    "gap": ("gaps", _by_column(c.expectation_gap, _labels)),
-    "emotion": ("emotions", _by_column(c.emotion, _labels)),
-    "flagged": ("flagged", _by_column(c.flagged, _labels)),
-    "about_brand": ("about_brand", _by_column(c.about_brand, _labels)),
-    "switching": ("switching", _by_column(c.switching, _labels)),
-    "lifecycle": ("lifecycles", _by_column(c.lifecycle, _labels)),
-    "topic": ("topics", _json_list(c.topics, "topic_value", _labels)),
-    "status": ("statuses", _by_column(t.status, _triage)),
-    "assignee": ("assignees", _by_column(t.assignee, _triage)),
-    "priority": ("priorities", _by_column(t.priority, _triage)),
-    "tag": ("tags", _json_list(t.tags, "tag_value", _triage)),
+DIMENSIONS: Mapping[str, Dimension] = {
+    "brand": Dimension("brands", "brand", "brand"),
+    "source": Dimension("sources", "mention", "source"),
+    "channel": Dimension("channels", "mention", "channel"),
+    "language": Dimension("languages", "mention", "language"),
+    "sentiment": Dimension("sentiments", "labels", "sentiment"),
+    "gap": Dimension("gaps", "labels", "expectation_gap"),
+    "emotion": Dimension("emotions", "labels", "emotion"),
+    "flagged": Dimension("flagged", "labels", "flagged"),
+    "about_brand": Dimension("about_brand", "labels", "about_brand"),
+    "switching": Dimension("switching", "labels", "switching"),
+    "lifecycle": Dimension("lifecycles", "labels", "lifecycle"),
+    "topic": Dimension("topics", "labels", "topics", listed=True),
+    "status": Dimension("statuses", "triage", "status"),
+    "assignee": Dimension("assignees", "triage", "assignee"),
+    "priority": Dimension("priorities", "triage", "priority"),
+    "tag": Dimension("tags", "triage", "tags", listed=True),
 }
 """Every dimension that can be counted; a new label column is one more line here."""
 
 
-_YES_NO = ("flagged", "about_brand", "switching")
-"""The dimensions that are a yes/no filter (None clears them), counted as "true" and "false"."""
+_TOTAL = "#total"
+"""The row of the union that counts the search's own matches (no dimension is named so)."""
 
 
-_TOGETHER: Mapping[str, Any] = {
-    "source": m.source,
-    "channel": m.channel,
-    "language": m.language,
-    "sentiment": c.sentiment,
-    "gap": c.expectation_gap,
-    "emotion": c.emotion,
-    "flagged": c.flagged,
-    "about_brand": c.about_brand,
-    "switching": c.switching,
-    "lifecycle": c.lifecycle,
-    "status": t.status,
-    "assignee": t.assignee,
-    "priority": t.priority,
-}
-"""The dimensions with one value per mention: those that share their filters are counted in
-one grouped query (a mention has at most one triage item and one classification per model)."""
+@dataclass(frozen=True, slots=True)
+class FacetCounts:
+    """Matches per value of each dimension, largest count first; ``total``: how many match
+    the search with every filter, when one of the match sets was exactly that (else None)."""
+
+    counts: dict[str, dict[str | None, int]]
+    total: int | None = None
 
 
 def facet_counts(
     connection: Connection, query: Node | None, filters: SearchFilters, dimensions: Sequence[str]
-) -> dict[str, dict[str | None, int]]:
-    """For each of ``dimensions``, value -> matches, largest count first.
-
-    Dimensions whose own filter is not set share the search's matches: those are found once,
-    and their one-value dimensions counted in a single query (the inbox counts 15 dimensions
-    with two filters set: three match sets, not fifteen)."""
+) -> FacetCounts:
+    """For each of ``dimensions``, value -> matches, largest count first, in one statement."""
     groups: dict[SearchFilters, list[str]] = {}
     for name in dimensions:
-        field, _ = DIMENSIONS[name]
-        default: Any = None if field in _YES_NO else ()
-        groups.setdefault(dataclasses.replace(filters, **{field: default}), []).append(name)
-    found: dict[str, dict[str | None, int]] = {}
-    for others, names in groups.items():
-        ids = matching_ids(connection, query, others)
-        together = [name for name in names if name in _TOGETHER]
-        if len(together) > 1 and others.model_version is not None:
-            found.update(_counted_together(connection, ids, others, together))
-            names = [name for name in names if name not in together]
-        for name in names:
-            stmt = DIMENSIONS[name][1](ids, others).order_by(func.count().desc())
-            counts: dict[str | None, int] = {}
-            for row in connection.execute(stmt):
-                key = _key(row.value)
-                counts[key] = counts.get(key, 0) + int(row.n)
-            found[name] = counts
-    return {name: found[name] for name in dimensions}
+        dimension = DIMENSIONS[name]
+        cleared: Any = None if dimension.yes_no else ()
+        groups.setdefault(dataclasses.replace(filters, **{dimension.field: cleared}), []).append(name)
+    if not groups:
+        return FacetCounts({})
+    branches: list[Select[str, str, int]] = []
+    for number, (others, names) in enumerate(groups.items()):
+        rows = _match_rows(connection, query, others, names, f"facet_rows_{number}")
+        if others == filters:
+            total_branch = select(literal(_TOTAL), cast(None, String), func.count()).select_from(rows)
+            branches.append(total_branch)
+        branches += [_branch(rows, name, others) for name in names]
+    found: dict[str, dict[str | None, int]] = {name: {} for name in dimensions}
+    total = None
+    for name, value, n in connection.execute(union_all(*branches)):
+        if name == _TOTAL:
+            total = int(n)
+        else:
+            key = _key(value, DIMENSIONS[name])
+            found[name][key] = found[name].get(key, 0) + int(n)
+    counts = {name: dict(sorted(found[name].items(), key=lambda item: -item[1])) for name in dimensions}
+    return FacetCounts(counts, total)
 
 
-def _counted_together(
-    connection: Connection, ids: Any, filters: SearchFilters, names: Sequence[str]
-) -> dict[str, dict[str | None, int]]:
-    """Counts of ``names`` (all in :data:`_TOGETHER`) from one query grouped by all of them;
-    a label or triage value counts only where the mention has that row (as the inner joins
-    of the one-dimension queries do)."""
-    columns = {name: _TOGETHER[name] for name in names}
-    has_labels = c.mention_id.is_not(None).label("has_labels")
-    has_triage = t.mention_id.is_not(None).label("has_triage")
-    keys = [column.label(name) for name, column in columns.items()]
-    stmt: Select[Any] = (
-        select(*keys, has_labels, has_triage, func.count().label("n"))
-        .select_from(m)
-        .outerjoin(c, and_(c.mention_id == m.id, c.model_version == filters.model_version))
-        .outerjoin(t, t.mention_id == m.id)
-        .where(m.id.in_(ids))
-        .group_by(*columns.values(), c.mention_id.is_not(None), t.mention_id.is_not(None))
+def _match_rows(
+    connection: Connection, query: Node | None, filters: SearchFilters, names: Sequence[str], alias: str
+) -> CTE:
+    """The matches of ``query`` and ``filters``, read once: each mention's id and the columns
+    ``names`` count, with its triage item and, for one model version, its labels (both at most
+    one per mention; ``has_labels``/``has_triage`` say whether it has them).
+
+    Without a query, the label and triage filters are joins, so the database can start from
+    whichever rows are fewest (the open items, the flagged labels) rather than list each."""
+    wanted = [DIMENSIONS[name] for name in names]
+    mv = filters.model_version
+    # Aliases: the filters' own subqueries over classifications and triage stay uncorrelated.
+    labels, item = aliased(ClassificationModel, name="labels"), aliased(TriageItemModel, name="item")
+    models: dict[str, Any] = {"mention": m, "labels": labels, "triage": item}
+    join_labels = query is None and filters.classified and mv is not None
+    join_triage = query is None and filters.triaged
+    if query is None:
+        where = mention_conditions(filters)
+        if filters.classified and not join_labels:
+            where.append(labels_filter(filters))
+    else:
+        where = matching_conditions(connection, query, filters)
+    columns: list[Any] = [m.id.label("id")]
+    stmt = select().select_from(m)
+    if join_labels:
+        stmt = stmt.join(labels, and_(labels.mention_id == m.id, *classification_conditions(filters, labels)))
+    elif mv is not None and any(d.table == "labels" for d in wanted):
+        stmt = stmt.outerjoin(labels, and_(labels.mention_id == m.id, labels.model_version == mv))
+    if join_triage:
+        stmt = stmt.join(item, and_(item.mention_id == m.id, *triage_conditions(filters, item)))
+    elif any(d.table == "triage" for d in wanted):
+        stmt = stmt.outerjoin(item, item.mention_id == m.id)
+    if mv is not None and any(d.table == "labels" for d in wanted):
+        columns.append(labels.mention_id.is_not(None).label("has_labels"))
+    if any(d.table == "triage" for d in wanted):
+        columns.append(item.mention_id.is_not(None).label("has_triage"))
+    for d in dict.fromkeys(wanted):
+        if d.table in ("mention", "triage") or (d.table == "labels" and mv is not None):
+            columns.append(getattr(models[d.table], d.column).label(d.column))
+    return stmt.add_columns(*columns).where(*where).cte(alias).prefix_with("MATERIALIZED")
+
+
+def _branch(rows: CTE, name: str, filters: SearchFilters) -> Select[str, str, int]:
+    """``(name, value, count)`` per value of dimension ``name`` over ``rows``."""
+    d = DIMENSIONS[name]
+    source: Any = rows
+    condition: Any = true()
+    if d.table == "brand":
+        source = rows.join(mb, mb.mention_id == rows.c.id)
+        value: Any = mb.brand
+    elif d.table == "labels" and filters.model_version is None:
+        # Every stored classification counts (several model versions per mention).
+        source = rows.join(c, c.mention_id == rows.c.id)
+        value = getattr(c, d.column)
+    else:
+        value = rows.c[d.column]
+        if d.table != "mention":
+            condition = rows.c["has_labels" if d.table == "labels" else "has_triage"] == true()
+    if d.listed:
+        elements = json_elements(value, f"{name}_value")
+        source = source.join(elements, elements.c.value.is_not(None))
+        value = elements.c.value
+    counted = (
+        select(literal(name), cast(value, String).label("value"), func.count())
+        .select_from(source)
+        .where(condition)
+        .group_by(value)
     )
-    counts: dict[str, dict[str | None, int]] = {name: {} for name in names}
-    for row in connection.execute(stmt):
-        for name, column in columns.items():
-            if (column.table is c.__table__ and not row.has_labels) or (
-                column.table is t.__table__ and not row.has_triage
-            ):
-                continue
-            key = _key(getattr(row, name))
-            counts[name][key] = counts[name].get(key, 0) + int(row.n)
-    return {name: dict(sorted(found.items(), key=lambda item: -item[1])) for name, found in counts.items()}
+    return counted
 
 
-def _key(value: Any) -> str | None:
-    return None if value is None else ("true" if value is True else "false" if value is False else str(value))
+def _key(value: str | None, dimension: Dimension) -> str | None:
+    """A counted value as the filters spell it: yes/no dimensions as "true" and "false"
+    (SQLite casts its booleans to "1" and "0")."""
+    if value is None or not dimension.yes_no:
+        return value
+    return "true" if value in ("1", "true") else "false"

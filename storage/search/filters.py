@@ -21,11 +21,35 @@ from sqlalchemy.sql.functions import FunctionElement
 from storage.models import ClassificationModel, MentionBrandModel, MentionModel, TriageItemModel
 from storage.results import SearchFilters
 
-__all__ = ["filter_conditions", "json_elements"]
+__all__ = [
+    "classification_conditions",
+    "filter_conditions",
+    "json_elements",
+    "labels_filter",
+    "mention_conditions",
+    "triage_conditions",
+    "triage_filter",
+]
 
 
-def filter_conditions(filters: SearchFilters) -> list[ColumnElement[bool]]:
-    """Conditions on ``mentions`` for ``filters``; an empty list means every mention."""
+def filter_conditions(filters: SearchFilters, *, per_row: bool = False) -> list[ColumnElement[bool]]:
+    """Conditions on ``mentions`` for ``filters``; an empty list means every mention.
+
+    The triage and flagged filters select few mentions, so by default their rows drive the
+    search (``mentions.id IN (...)``: the database lists them first). ``per_row``: check
+    them with an EXISTS per mention instead, for reading a short run of mentions in time
+    order (:func:`storage.search.execute.search`'s newest-first probe)."""
+    conditions = mention_conditions(filters)
+    if filters.classified:
+        conditions.append(labels_filter(filters, per_row))
+    if filters.triaged:
+        conditions.append(triage_filter(filters, per_row))
+    return conditions
+
+
+def mention_conditions(filters: SearchFilters) -> list[ColumnElement[bool]]:
+    """The conditions of ``filters`` on the mention itself and its brands (not on its labels
+    or triage item)."""
     m = MentionModel
     conditions: list[ColumnElement[bool]] = []
     if filters.brands:
@@ -48,17 +72,11 @@ def filter_conditions(filters: SearchFilters) -> list[ColumnElement[bool]]:
         conditions.append(m.rating >= filters.min_rating)
     if filters.max_rating is not None:
         conditions.append(m.rating <= filters.max_rating)
-    if filters.classified:
-        conditions.append(_classification_condition(filters))
-    if filters.triaged:
-        conditions.append(_triage_condition(filters))
     return conditions
 
 
-def _triage_condition(filters: SearchFilters) -> ColumnElement[bool]:
-    """``mentions.id IN (triage items that match)``: the few triage rows drive the search (an
-    EXISTS per mention would scan every mention); tags like topics, a JSON list."""
-    t = TriageItemModel
+def triage_conditions(filters: SearchFilters, t: Any = TriageItemModel) -> list[ColumnElement[bool]]:
+    """The triage filters as conditions on the triage item ``t`` (the table or an alias of it)."""
     where: list[ColumnElement[bool]] = []
     if filters.statuses:
         where.append(t.status.in_(filters.statuses))
@@ -72,18 +90,17 @@ def _triage_condition(filters: SearchFilters) -> ColumnElement[bool]:
         where.append(or_(*either))
     if filters.tags:
         where.append(_has_value(t.tags, list(filters.tags), "tag_names"))
-    return MentionModel.id.in_(select(t.mention_id).where(*where))
+    return where
 
 
-def _classification_condition(filters: SearchFilters) -> ColumnElement[bool]:
-    """One EXISTS over ``classifications`` (unique on mention_id, model_version).
+def classification_conditions(filters: SearchFilters, c: Any = ClassificationModel) -> list[ColumnElement[bool]]:
+    """The label filters (and the model version) as conditions on the classification ``c``.
 
     Topics are a JSON list: a nested EXISTS over its elements (``json_each`` on
     SQLite, ``jsonb_array_elements_text`` on PostgreSQL) matches whole names.
     Every value is a bound parameter.
     """
-    c = ClassificationModel
-    where: list[ColumnElement[bool]] = [c.mention_id == MentionModel.id]
+    where: list[ColumnElement[bool]] = []
     if filters.model_version is not None:
         where.append(c.model_version == filters.model_version)
     if filters.sentiments:
@@ -101,11 +118,28 @@ def _classification_condition(filters: SearchFilters) -> ColumnElement[bool]:
     if filters.lifecycles:
         where.append(c.lifecycle.in_(filters.lifecycles))
     if filters.topics:
-        where.append(_has_topic(list(filters.topics)))
-    if filters.flagged:
+        where.append(_has_value(c.topics, list(filters.topics), "topic_names"))
+    return where
+
+
+def triage_filter(filters: SearchFilters, per_row: bool = False) -> ColumnElement[bool]:
+    """``mentions.id IN (triage items that match)``: the few triage rows drive the search (an
+    EXISTS per mention would scan every mention); tags like topics, a JSON list."""
+    t = TriageItemModel
+    where = triage_conditions(filters)
+    if per_row:
+        return exists().where(t.mention_id == MentionModel.id, *where)
+    return MentionModel.id.in_(select(t.mention_id).where(*where))
+
+
+def labels_filter(filters: SearchFilters, per_row: bool = False) -> ColumnElement[bool]:
+    """One EXISTS over ``classifications`` (unique on mention_id, model_version)."""
+    c = ClassificationModel
+    where = classification_conditions(filters)
+    if filters.flagged and not per_row:
         # Flagged mentions are few (a partial index holds them): let them drive the search.
-        return MentionModel.id.in_(select(c.mention_id).where(*where[1:]))
-    return exists().where(*where)
+        return MentionModel.id.in_(select(c.mention_id).where(*where))
+    return exists().where(c.mention_id == MentionModel.id, *where)
 
 
 class _json_elements(FunctionElement[Any]):
@@ -124,10 +158,6 @@ def _json_elements_default(element: _json_elements, compiler: SQLCompiler, **kw:
 @compiles(_json_elements, "postgresql")
 def _json_elements_postgres(element: _json_elements, compiler: SQLCompiler, **kw: Any) -> str:
     return f"jsonb_array_elements_text({compiler.process(element.clauses, **kw)})"
-
-
-def _has_topic(names: list[str]) -> ColumnElement[bool]:
-    return _has_value(ClassificationModel.topics, names, "topic_names")
 
 
 def _has_value(column: Any, names: list[str], parameter: str) -> ColumnElement[bool]:

@@ -1,15 +1,17 @@
 """Counts per filter value: the one-query count of the dimensions that share their filters
-gives what counting each dimension on its own gives, with and without a query and filters."""
+gives what counting each dimension on its own gives, with and without a query and filters,
+and what tallying the search's own hits gives."""
 
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 
 import pytest
 from testkit.workspace import MENTIONS, MODEL, seed
 
 from foundation.query import parse
-from storage import SearchFilters, Store
+from storage import SearchFilters, SearchHit, Store
 from storage.search.counts import DIMENSIONS
 
 SEARCHES = [
@@ -37,3 +39,38 @@ def test_counting_together_equals_counting_one_by_one(store: Store, query: str, 
         assert together["flagged"] == {"true": 3}
         assert together["sentiment"] == {"negative": 3}
         assert sum(together["status"].values()) == 3 and together["source"] == {"twitter": 2, "reviews": 1}
+
+
+def _values(hit: SearchHit, name: str) -> list[str | None]:
+    """What a search hit says for dimension ``name``, spelled as the counts spell it."""
+    labels, item = hit.classification, hit.triage
+    plain = {"source": hit.source, "channel": hit.channel, "language": hit.language}
+    if name == "brand":
+        return list(hit.brands)
+    if name in plain:
+        return [plain[name]]
+    if name in ("status", "assignee", "priority", "tag"):
+        if item is None:
+            return []
+        return list(item.tags) if name == "tag" else [getattr(item, name)]
+    if labels is None:
+        return []
+    if name == "topic":
+        return list(labels.topics)
+    value = getattr(labels, "expectation_gap" if name == "gap" else name)
+    return [None if value is None else str(value).lower() if isinstance(value, bool) else value]
+
+
+@pytest.mark.parametrize(("query", "filters"), [s for s in SEARCHES if s[1].model_version is not None])
+def test_counts_are_what_the_search_itself_finds(store: Store, query: str, filters: SearchFilters) -> None:
+    """Each dimension's counts equal a tally of the hits the search gives with that dimension's
+    filter cleared, and the faceted search's total is the count of the search itself."""
+    seed(store)
+    node = parse(query) if query else None
+    hits, total, counts = store.search_faceted(node, filters, list(DIMENSIONS), limit=10)
+    assert total == store.count(node, filters)
+    assert [h.id for h in hits] == [h.id for h in store.search(node, filters, limit=10)]
+    for name, dimension in DIMENSIONS.items():
+        cleared = dataclasses.replace(filters, **{dimension.field: None if dimension.yes_no else ()})
+        tally = Counter(v for hit in store.search(node, cleared, limit=10_000) for v in _values(hit, name))
+        assert counts[name] == dict(tally), name

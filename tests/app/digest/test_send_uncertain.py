@@ -131,7 +131,10 @@ def test_a_run_killed_mid_send_is_seen_at_once_and_resent_once(
     path = stalling / "config.toml"
     path.write_text(path.read_text().replace("timeout = 5", "timeout = 120"), encoding="utf-8")
     url = store.engine.url.render_as_string(hide_password=False)
+    # Ctrl-C as a terminal delivers it, even when the test run itself was started in the background
+    # (a non-interactive shell's `cmd &` starts it with SIGINT ignored, and children inherit that).
     script = (
+        "import signal; signal.signal(signal.SIGINT, signal.default_int_handler);"
         "import sys; from datetime import datetime; from pathlib import Path;"
         "from cxpulse.app.digest import send_digest; from cxpulse.config import load_config; from storage import Store;"
         "send_digest(Store.open(sys.argv[1]), load_config(Path(sys.argv[2]), env={}), 'weekly',"

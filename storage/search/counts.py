@@ -145,22 +145,24 @@ def _match_rows(
             where.append(labels_filter(filters))
     else:
         where = matching_conditions(connection, query, filters)
+    counts_labels = mv is not None and any(d.table == "labels" for d in wanted)
+    counts_triage = any(d.table == "triage" for d in wanted)
     columns: list[Any] = [m.id.label("id")]
     stmt = select().select_from(m)
     if join_labels:
         stmt = stmt.join(labels, and_(labels.mention_id == m.id, *classification_conditions(filters, labels)))
-    elif mv is not None and any(d.table == "labels" for d in wanted):
+    elif counts_labels:
         stmt = stmt.outerjoin(labels, and_(labels.mention_id == m.id, labels.model_version == mv))
     if join_triage:
         stmt = stmt.join(item, and_(item.mention_id == m.id, *triage_conditions(filters, item)))
-    elif any(d.table == "triage" for d in wanted):
+    elif counts_triage:
         stmt = stmt.outerjoin(item, item.mention_id == m.id)
-    if mv is not None and any(d.table == "labels" for d in wanted):
+    if counts_labels:
         columns.append(labels.mention_id.is_not(None).label("has_labels"))
-    if any(d.table == "triage" for d in wanted):
+    if counts_triage:
         columns.append(item.mention_id.is_not(None).label("has_triage"))
     for d in dict.fromkeys(wanted):
-        if d.table in ("mention", "triage") or (d.table == "labels" and mv is not None):
+        if d.table in ("mention", "triage") or (d.table == "labels" and counts_labels):
             columns.append(getattr(models[d.table], d.column).label(d.column))
     return stmt.add_columns(*columns).where(*where).cte(alias).prefix_with("MATERIALIZED")
 
@@ -169,7 +171,7 @@ def _branch(rows: CTE, name: str, filters: SearchFilters) -> Select[str, str, in
     """``(name, value, count)`` per value of dimension ``name`` over ``rows``."""
     d = DIMENSIONS[name]
     source: Any = rows
-    condition: Any = true()
+    conditions: list[Any] = []
     if d.table == "brand":
         source = rows.join(mb, mb.mention_id == rows.c.id)
         value: Any = mb.brand
@@ -180,18 +182,17 @@ def _branch(rows: CTE, name: str, filters: SearchFilters) -> Select[str, str, in
     else:
         value = rows.c[d.column]
         if d.table != "mention":
-            condition = rows.c["has_labels" if d.table == "labels" else "has_triage"] == true()
+            conditions.append(rows.c["has_labels" if d.table == "labels" else "has_triage"] == true())
     if d.listed:
         elements = json_elements(value, f"{name}_value")
         source = source.join(elements, elements.c.value.is_not(None))
         value = elements.c.value
-    counted = (
+    return (
         select(literal(name), cast(value, String).label("value"), func.count())
         .select_from(source)
-        .where(condition)
+        .where(*conditions)
         .group_by(value)
     )
-    return counted
 
 
 def _key(value: str | None, dimension: Dimension) -> str | None:

@@ -32,6 +32,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--from", dest="folders", type=Path, action="append", required=True, help="an artifact folder (twice or more)"
     )
+    parser.add_argument(
+        "--weight",
+        dest="weights",
+        type=float,
+        action="append",
+        help="one per --from, in order (default equal): weigh a soup of two runs 2 beside a single run",
+    )
     parser.add_argument("--out", type=Path, required=True, help="folder to write the soup to")
     parser.add_argument("--version", required=True, help="the soup's version, e.g. 2.2.0")
     parser.add_argument("--data", type=Path, default=default_data_dir(), help="folder of the shared data")
@@ -39,8 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
-        manifest = soup(args.folders, args.out, args.version)
-        print(f"wrote {args.out}: the average of {len(args.folders)} runs, adapter rank {manifest.lora_rank}")
+        manifest = soup(args.folders, args.out, args.version, args.weights)
+        print(f"wrote {args.out}: the average of {len(args.folders)} artifacts, adapter rank {manifest.lora_rank}")
         recalibrate(args.out, args.data, args.real)
     except CxPulseError as error:
         print(f"error: {error}", file=sys.stderr)

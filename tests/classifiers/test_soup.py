@@ -52,6 +52,20 @@ def test_the_soup_averages_each_runs_update_and_heads(tmp_path: Path) -> None:
     assert torch.allclose(soup_heads, sum(heads) / 3)
 
 
+def test_a_soup_weighted_by_its_runs_beside_a_third_run_is_the_three_runs_average(tmp_path: Path) -> None:
+    runs = [_run(tmp_path / f"run{i}", seed=i) for i in range(3)]
+    soup(runs[:2], tmp_path / "pair", "9.8.0")
+    manifest = soup([tmp_path / "pair", runs[2]], tmp_path / "soup", "9.9.0", weights=[2, 1])
+    assert manifest.lora_rank == 12
+    assert [r["weight"] for r in manifest.training["soup_of"]] == [round(2 / 3, 6), round(1 / 3, 6)]
+    assert torch.allclose(_update(tmp_path / "soup"), sum(_update(r) for r in runs) / 3, atol=2e-2)
+    heads = [load_file(str(r / "heads.safetensors"))["gap.linear.weight"] for r in runs]
+    soup_heads = load_file(str(tmp_path / "soup" / "heads.safetensors"))["gap.linear.weight"]
+    assert torch.allclose(soup_heads, sum(heads) / 3, atol=1e-6)
+    with pytest.raises(ClassifierError, match="one positive --weight"):
+        soup(runs, tmp_path / "bad", "9.9.0", weights=[1, 2])
+
+
 def test_runs_of_another_shape_are_refused(tmp_path: Path) -> None:
     first = _run(tmp_path / "a", seed=1)
     other = _run(tmp_path / "b", seed=2)

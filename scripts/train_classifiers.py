@@ -76,6 +76,12 @@ def main(argv: list[str] | None = None) -> int:
         default=defaults.cx_repeat,
         help="passes over the synthetic CX corpus per epoch (default 0: see the model card's ablation)",
     )
+    parser.add_argument(
+        "--counterfactual-repeat",
+        type=float,
+        default=defaults.counterfactual_repeat,
+        help="passes per epoch over the gap texts with their evidence cut out, labelled gap none",
+    )
     parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument("--limit", type=int, default=None, help="use only this many examples per set (smoke runs)")
     parser.add_argument("--device", default=None, help="cuda or cpu (default: cuda when available)")
@@ -123,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         lora_rank=args.lora_rank,
         lora_alpha=2.0 * args.lora_rank,
         cx_repeat=args.cx_repeat,
+        counterfactual_repeat=args.counterfactual_repeat,
         real_repeat=args.real_repeat,
         seed=args.seed,
         limit=args.limit,

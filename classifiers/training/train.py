@@ -15,7 +15,10 @@ interleaved, length-bucketed batches of these tasks:
   texts to one-line descriptions it has never seen (CLINC150 is kept out for the
   zero-shot check);
 * ``cx``: our synthetic corpus, off by default (``cx_repeat = 0``; the ablation on the
-  real dev split is in the model card).
+  real dev split is in the model card);
+* ``counterfactual``: the real gap texts with their quoted evidence cut out, labelled gap
+  none, for the gap and evidence heads only; off by default (``counterfactual_repeat = 0``:
+  it did not help on the real dev split, model card).
 
 Every auxiliary text that also appears (normalized) in the real dev or test split is
 left out. After each epoch the network is scored on the real dev split and TweetEval's
@@ -34,6 +37,7 @@ from __future__ import annotations
 import logging
 import math
 import random
+import re
 import time
 import tomllib
 from collections.abc import Callable, Sequence
@@ -108,6 +112,9 @@ class TrainSettings:
     intent_sample: int = 1200
     aspect_sample: int = 800
     cx_repeat: float = 0.0
+    counterfactual_repeat: float = 0.0
+    """Passes per epoch over the gap texts with their evidence cut out (gap none, no evidence):
+    the same problem or praise without the words that state a contrast (``_without_evidence``)."""
     val_sentiment_sample: int = 1000
     seed: int = 13
     limit: int | None = None
@@ -366,6 +373,7 @@ def _load(settings: TrainSettings, rng: random.Random) -> dict[str, Any]:
         "aspects": kept(aspects),
         "aspect_names": aspect_names,
         "cx": read_cx_corpus("train", settings.corpus_dir) if settings.cx_repeat > 0 else [],
+        "counterfactual": [],
         "val_sentiment": val_sentiment[: settings.val_sentiment_sample],
         "val_emotion": read_tweeteval(settings.data_dir, "emotion", "val"),
     }
@@ -382,6 +390,9 @@ def _load(settings: TrainSettings, rng: random.Random) -> dict[str, Any]:
             "val_emotion",
         ):
             data[key] = data[key][: settings.limit]
+    if settings.counterfactual_repeat > 0:
+        cut = (_without_evidence(_window(x)) for x in data["real"] if x.gap != GAPS.index("none"))
+        data["counterfactual"] = [x for x in cut if x is not None]
     return data
 
 
@@ -414,6 +425,7 @@ def _epoch_batches(data: dict[str, Any], settings: TrainSettings, rng: random.Ra
     add("intents", data["intents"], sample=settings.intent_sample)
     add("aspects", data["aspects"], sample=settings.aspect_sample)
     add("cx", data["cx"], settings.cx_repeat)
+    add("counterfactual", data["counterfactual"], settings.counterfactual_repeat)
     rng.shuffle(batches)
     return batches
 
@@ -441,6 +453,8 @@ def _loss(
         return 0.5 * _aspect_loss(context, batch.items, data["aspect_names"])
     if batch.task == "cx":
         return _cx_loss(context, batch.items, weights)
+    if batch.task == "counterfactual":
+        return _counterfactual_loss(context, batch.items, weights)
     return _real_loss(context, batch.items, weights, rng)
 
 
@@ -509,6 +523,40 @@ def _window(example: RealExample) -> RealExample:
     end = start + WINDOW_CHARS
     spans = tuple((max(s, start) - start, min(e, end) - start) for s, e in example.evidence if s < end and e > start)
     return replace(example, text=example.text[start:end], evidence=spans)
+
+
+_LOOSE_PUNCTUATION = re.compile(r"\s+([,.;:!?])")
+_REPEATED_PUNCTUATION = re.compile(r"([,.;:!?])(\s*[,.;:!?])+")
+
+
+def _without_evidence(example: RealExample) -> RealExample | None:
+    """The gap text with every evidence span cut out: what is left states the problem or the
+    praise without the contrast, so it is gap none with no evidence. None when too little is left
+    (fewer than four words, or under a third of the text)."""
+    if not example.evidence:
+        return None
+    pieces, last = [], 0
+    for start, end in sorted(example.evidence):
+        if start > last:
+            pieces.append(example.text[last:start])
+        last = max(last, end)
+    pieces.append(example.text[last:])
+    text = " ".join(" ".join(pieces).split())
+    text = _REPEATED_PUNCTUATION.sub(r"\1", _LOOSE_PUNCTUATION.sub(r"\1", text)).strip(" ,;:")
+    if len(text.split()) < 4 or len(text) < len(example.text) / 3:
+        return None
+    return replace(example, id=f"{example.id}~cut", text=text, gap=GAPS.index("none"), evidence=())
+
+
+def _counterfactual_loss(context: _Context, items: list[RealExample], weights: dict[str, torch.Tensor]) -> torch.Tensor:
+    """Only the gap and evidence heads learn from a text whose contrast was cut out: its other
+    labels (sentiment, complaint, topics) may have gone with the cut words."""
+    encoded = context.tokenize([x.text for x in items], offsets=True)
+    output = context.network(encoded["input_ids"].to(context.device), encoded["attention_mask"].to(context.device))
+    labels = torch.tensor([x.gap for x in items], device=context.device)
+    gap = nn.functional.cross_entropy(output.gap.float(), labels, weight=weights["gap"])
+    evidence = _evidence_loss(context.network, output, encoded, [x.evidence for x in items], context.device)
+    return 1.5 * gap + evidence
 
 
 def _evidence_loss(

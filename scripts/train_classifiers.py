@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from classifiers.artifacts import default_artifacts_dir
-from classifiers.training.data import CORPUS_DIR, REAL_DIR, default_data_dir
+from classifiers.training.data import REAL_DIR, default_data_dir
 from classifiers.training.train import TrainSettings, train
 
 
@@ -39,9 +39,6 @@ def main(argv: list[str] | None = None) -> int:
     defaults = TrainSettings(data_dir=Path(), out_dir=Path())
     parser.add_argument(
         "--data", type=Path, default=default_data_dir(), help="folder of the shared data (default ../shared/data)"
-    )
-    parser.add_argument(
-        "--corpus", type=Path, default=CORPUS_DIR, help="folder of cx_train.jsonl (default classifiers/training/data)"
     )
     parser.add_argument(
         "--real",
@@ -69,18 +66,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lora-rank", type=int, default=defaults.lora_rank)
     parser.add_argument(
         "--real-repeat", type=float, default=defaults.real_repeat, help="passes over the real train split per epoch"
-    )
-    parser.add_argument(
-        "--cx-repeat",
-        type=float,
-        default=defaults.cx_repeat,
-        help="passes over the synthetic CX corpus per epoch (default 0: see the model card's ablation)",
-    )
-    parser.add_argument(
-        "--counterfactual-repeat",
-        type=float,
-        default=defaults.counterfactual_repeat,
-        help="passes per epoch over the gap texts with their evidence cut out, labelled gap none",
     )
     parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument("--limit", type=int, default=None, help="use only this many examples per set (smoke runs)")
@@ -117,7 +102,6 @@ def main(argv: list[str] | None = None) -> int:
     settings = TrainSettings(
         data_dir=args.data,
         out_dir=args.out,
-        corpus_dir=args.corpus,
         real_dir=args.real,
         model=args.model,
         encoder_weights=args.encoder_weights,
@@ -128,8 +112,6 @@ def main(argv: list[str] | None = None) -> int:
         head_lr=args.head_lr,
         lora_rank=args.lora_rank,
         lora_alpha=2.0 * args.lora_rank,
-        cx_repeat=args.cx_repeat,
-        counterfactual_repeat=args.counterfactual_repeat,
         real_repeat=args.real_repeat,
         seed=args.seed,
         limit=args.limit,

@@ -7,8 +7,9 @@
 * Our annotated real texts (``classifiers/training/data/real/{train,dev,test}.jsonl``, the
   main signal; ``real/README.md`` is their data card): every head's labels.
 * MAMS restaurant sentences' aspect categories (another label set for the topic space).
-* Our synthetic CX corpus (``classifiers/training/data/cx_*.jsonl``): kept for the ablation
-  recorded in the model card, not used by default.
+* The test split of the synthetic CX corpus of 1.0.0 (``classifiers/training/data/cx_test.jsonl``):
+  a secondary evaluation figure only; the corpus made every head worse on the real dev split
+  when trained on (model card), so its train split and generator were removed.
 """
 
 from __future__ import annotations
@@ -106,7 +107,7 @@ def read_reviews(data_dir: Path) -> list[LabelledText]:
 
 
 def read_cx_corpus(split: str, corpus_dir: Path = CORPUS_DIR) -> list[CxExample]:
-    """Our corpus: ``train`` or ``test`` (the test split never enters training)."""
+    """The synthetic corpus's ``test`` split (evaluation only; nothing trains on it)."""
     examples = []
     path = corpus_dir / f"cx_{split}.jsonl"
     for line_number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):

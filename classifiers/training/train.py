@@ -13,19 +13,18 @@ interleaved, length-bucketed batches of these tasks:
 * ``intents``: BANKING77 messages against their intent names and ``aspects``: MAMS
   restaurant sentences against their aspect categories, so that the topic space matches
   texts to one-line descriptions it has never seen (CLINC150 is kept out for the
-  zero-shot check);
-* ``cx``: our synthetic corpus, off by default (``cx_repeat = 0``; the ablation on the
-  real dev split is in the model card);
-* ``counterfactual``: the real gap texts with their quoted evidence cut out, labelled gap
-  none, for the gap and evidence heads only; off by default (``counterfactual_repeat = 0``:
-  it did not help on the real dev split, model card).
+  zero-shot check).
+
+The synthetic CX corpus of 1.0.0 is no longer trained on: on the real dev split it made every
+head worse (the model card's ablation), so its generator is gone and only its test split
+remains, as a secondary figure of ``scripts/eval_classifiers.py``.
 
 Every auxiliary text that also appears (normalized) in the real dev or test split is
 left out. After each epoch the network is scored on the real dev split and TweetEval's
 validation split; the best epoch is kept, its probabilities are calibrated on the real
 dev split (a temperature per head), the flag, topic, switching and evidence thresholds
 and the gap decision are chosen there, and the artifact is written. The real test split,
-TweetEval test and our corpus's test split are never read here.
+TweetEval test and the synthetic corpus's test split are never read here.
 
 Runs on a GPU when there is one (bf16 autocast) and on the CPU otherwise.
 This module imports only torch, transformers, safetensors and the classifiers
@@ -37,7 +36,6 @@ from __future__ import annotations
 import logging
 import math
 import random
-import re
 import time
 import tomllib
 from collections.abc import Callable, Sequence
@@ -57,14 +55,11 @@ from classifiers.lora import add_lora, lora_state_dict
 from classifiers.network import CxNetwork
 from classifiers.training.annotation.pool import norm_key
 from classifiers.training.data import (
-    CORPUS_DIR,
     REAL_DIR,
-    CxExample,
     LabelledText,
     MultiLabelText,
     RealExample,
     read_banking77,
-    read_cx_corpus,
     read_mams_aspects,
     read_real,
     read_tweeteval,
@@ -111,15 +106,10 @@ class TrainSettings:
     emotion_sample: int = 1000
     intent_sample: int = 1200
     aspect_sample: int = 800
-    cx_repeat: float = 0.0
-    counterfactual_repeat: float = 0.0
-    """Passes per epoch over the gap texts with their evidence cut out (gap none, no evidence):
-    the same problem or praise without the words that state a contrast (``_without_evidence``)."""
     val_sentiment_sample: int = 1000
     seed: int = 13
     limit: int | None = None
     device: str | None = None
-    corpus_dir: Path = CORPUS_DIR
     real_dir: Path = REAL_DIR
     leave_out_supplements: tuple[str, ...] = ("supplement-2",)
     """Train-only supplements of ``real_dir`` not trained on. 2.1.0 leaves out supplement-2: a
@@ -173,13 +163,12 @@ def train(settings: TrainSettings, progress: Callable[[str], None] = print) -> M
         "sentiment": _balanced([x.sentiment for x in real], len(SENTIMENTS)).to(device),
         # Square-rooted: exceeded is rare (about 2 %), and full balancing makes it fire on praise.
         "gap": _balanced([x.gap for x in real], len(GAPS)).sqrt().to(device),
-        "cx_gap": _balanced([x.gap for x in data["cx"]] or [0], len(GAPS)).to(device),
     }
     progress(
         f"data: {len(real)} real train + {len(data['real_dev'])} real dev, "
         f"{len(data['sentiment'])} sentiment tweets ({settings.sentiment_sample}/epoch), "
         f"{len(data['emotion'])} emotion tweets, {len(data['intents'])} intent messages, "
-        f"{len(data['aspects'])} aspect sentences, {len(data['cx'])} synthetic; device {device}"
+        f"{len(data['aspects'])} aspect sentences; device {device}"
     )
 
     lora_params = [p for n, p in network.named_parameters() if "lora_" in n]
@@ -278,7 +267,7 @@ def _finish(
             **{
                 k: (str(v) if isinstance(v, Path) else v)
                 for k, v in asdict(settings).items()
-                if k not in ("data_dir", "out_dir", "encoder_weights", "device", "corpus_dir", "real_dir")
+                if k not in ("data_dir", "out_dir", "encoder_weights", "device", "real_dir")
             },
             "device": str(device),
             "torch": torch.__version__,
@@ -372,8 +361,6 @@ def _load(settings: TrainSettings, rng: random.Random) -> dict[str, Any]:
         "intent_names": intent_names,
         "aspects": kept(aspects),
         "aspect_names": aspect_names,
-        "cx": read_cx_corpus("train", settings.corpus_dir) if settings.cx_repeat > 0 else [],
-        "counterfactual": [],
         "val_sentiment": val_sentiment[: settings.val_sentiment_sample],
         "val_emotion": read_tweeteval(settings.data_dir, "emotion", "val"),
     }
@@ -385,14 +372,10 @@ def _load(settings: TrainSettings, rng: random.Random) -> dict[str, Any]:
             "emotion",
             "intents",
             "aspects",
-            "cx",
             "val_sentiment",
             "val_emotion",
         ):
             data[key] = data[key][: settings.limit]
-    if settings.counterfactual_repeat > 0:
-        cut = (_without_evidence(_window(x)) for x in data["real"] if x.gap != GAPS.index("none"))
-        data["counterfactual"] = [x for x in cut if x is not None]
     return data
 
 
@@ -424,8 +407,6 @@ def _epoch_batches(data: dict[str, Any], settings: TrainSettings, rng: random.Ra
     add("emotion", data["emotion"], sample=settings.emotion_sample)
     add("intents", data["intents"], sample=settings.intent_sample)
     add("aspects", data["aspects"], sample=settings.aspect_sample)
-    add("cx", data["cx"], settings.cx_repeat)
-    add("counterfactual", data["counterfactual"], settings.counterfactual_repeat)
     rng.shuffle(batches)
     return batches
 
@@ -451,10 +432,6 @@ def _loss(
         return 0.5 * _intent_loss(context, batch.items, data["intent_names"], rng)
     if batch.task == "aspects":
         return 0.5 * _aspect_loss(context, batch.items, data["aspect_names"])
-    if batch.task == "cx":
-        return _cx_loss(context, batch.items, weights)
-    if batch.task == "counterfactual":
-        return _counterfactual_loss(context, batch.items, weights)
     return _real_loss(context, batch.items, weights, rng)
 
 
@@ -525,40 +502,6 @@ def _window(example: RealExample) -> RealExample:
     return replace(example, text=example.text[start:end], evidence=spans)
 
 
-_LOOSE_PUNCTUATION = re.compile(r"\s+([,.;:!?])")
-_REPEATED_PUNCTUATION = re.compile(r"([,.;:!?])(\s*[,.;:!?])+")
-
-
-def _without_evidence(example: RealExample) -> RealExample | None:
-    """The gap text with every evidence span cut out: what is left states the problem or the
-    praise without the contrast, so it is gap none with no evidence. None when too little is left
-    (fewer than four words, or under a third of the text)."""
-    if not example.evidence:
-        return None
-    pieces, last = [], 0
-    for start, end in sorted(example.evidence):
-        if start > last:
-            pieces.append(example.text[last:start])
-        last = max(last, end)
-    pieces.append(example.text[last:])
-    text = " ".join(" ".join(pieces).split())
-    text = _REPEATED_PUNCTUATION.sub(r"\1", _LOOSE_PUNCTUATION.sub(r"\1", text)).strip(" ,;:")
-    if len(text.split()) < 4 or len(text) < len(example.text) / 3:
-        return None
-    return replace(example, id=f"{example.id}~cut", text=text, gap=GAPS.index("none"), evidence=())
-
-
-def _counterfactual_loss(context: _Context, items: list[RealExample], weights: dict[str, torch.Tensor]) -> torch.Tensor:
-    """Only the gap and evidence heads learn from a text whose contrast was cut out: its other
-    labels (sentiment, complaint, topics) may have gone with the cut words."""
-    encoded = context.tokenize([x.text for x in items], offsets=True)
-    output = context.network(encoded["input_ids"].to(context.device), encoded["attention_mask"].to(context.device))
-    labels = torch.tensor([x.gap for x in items], device=context.device)
-    gap = nn.functional.cross_entropy(output.gap.float(), labels, weight=weights["gap"])
-    evidence = _evidence_loss(context.network, output, encoded, [x.evidence for x in items], context.device)
-    return 1.5 * gap + evidence
-
-
 def _evidence_loss(
     network: CxNetwork,
     output: Any,
@@ -600,22 +543,6 @@ def _aspect_loss(context: _Context, items: list[MultiLabelText], names: list[str
         [[1.0 if k in x.labels else 0.0 for k in range(len(names))] for x in items], device=context.device
     )
     return nn.functional.binary_cross_entropy_with_logits(network.topics.logits(vectors, prototypes), targets)
-
-
-def _cx_loss(context: _Context, cx: list[CxExample], weights: dict[str, torch.Tensor]) -> torch.Tensor:
-    """The synthetic corpus (only for the ablation): sentiment, emotion, gap and evidence."""
-    network = context.network
-    device = context.device
-    encoded = context.tokenize([x.text for x in cx], offsets=True)
-    output = network(encoded["input_ids"].to(device), encoded["attention_mask"].to(device))
-    sentiment = nn.functional.cross_entropy(
-        output.sentiment.float(), torch.tensor([x.sentiment for x in cx], device=device), weight=weights["sentiment"]
-    )
-    gap = nn.functional.cross_entropy(
-        output.gap.float(), torch.tensor([x.gap for x in cx], device=device), weight=weights["cx_gap"]
-    )
-    evidence = _evidence_loss(network, output, encoded, [x.evidence for x in cx], device)
-    return 0.5 * (sentiment + gap + evidence)
 
 
 def _token_targets(spans: Sequence[Sequence[tuple[int, int]]], offsets: torch.Tensor) -> torch.Tensor:

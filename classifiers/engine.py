@@ -33,7 +33,7 @@ from classifiers.network import CxNetwork
 from classifiers.settings import ClassifiersConfig, FlagRule
 from classifiers.taxonomy import Taxonomy, default_taxonomy
 from foundation.errors import ClassifierError
-from foundation.labels import GAPS, Classification
+from foundation.labels import GAPS, SENTIMENTS, Classification
 
 __all__ = ["Classifier", "load_classifier"]
 
@@ -313,9 +313,13 @@ def _combine(text: str, windows: list[dict[str, Any]]) -> dict[str, Any]:
     """One text's answer from its windows' answers.
 
     Flag-type heads (about_brand, complaint, switching) take their most confident
-    window: a complaint in an e-mail's last paragraph is a complaint. The gap comes from
-    the window most sure there is one (its evidence with it, offsets already in the whole
-    text); sentiment, emotion and lifecycle are averaged, weighted by window length.
+    window: a complaint in an e-mail's last paragraph is a complaint. One exception: when
+    the text as a whole reads positive, complaint is its windows' length-weighted mean, so
+    one dark paragraph of a long, happy review ("the bugs get more agitated") does not make
+    it a complaint (on the real dev split, texts of several windows: flagged macro-F1 0.74 ->
+    0.82). The gap comes from the window most sure there is one (its evidence with it,
+    offsets already in the whole text); sentiment, emotion and lifecycle are averaged,
+    weighted by window length.
     """
     if len(windows) == 1:
         only = windows[0]
@@ -327,16 +331,19 @@ def _combine(text: str, windows: list[dict[str, Any]]) -> dict[str, Any]:
         return (torch.stack([w[name] for w in windows]) * weights.unsqueeze(-1)).sum(0)
 
     gap_window = max(windows, key=lambda w: 1.0 - float(w["gap"][GAPS.index("none")]))
+    sentiment = mean("sentiment")
+    complaints = torch.tensor([w["complaint"] for w in windows])
+    positive = SENTIMENTS[int(sentiment.argmax())] == "positive"
     return {
         "text": text,
-        "sentiment": mean("sentiment"),
+        "sentiment": sentiment,
         "emotion": mean("emotion"),
         "lifecycle": mean("lifecycle"),
         "gap": gap_window["gap"],
         "evidence": gap_window["evidence"],
         "offsets": gap_window["offsets"],
         "about_brand": max(w["about_brand"] for w in windows),
-        "complaint": max(w["complaint"] for w in windows),
+        "complaint": float((complaints * weights).sum()) if positive else float(complaints.max()),
         "switching": max(w["switching"] for w in windows),
         "vectors": torch.stack([w["vector"] for w in windows]),
         "windows": len(windows),

@@ -305,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     _table(f"TweetEval emotion test ({len(tweets)} tweets)", per_class_report(gold, guess, TWEETEVAL_EMOTIONS))
 
     # Our CX corpus, held-out test split
-    cx = read_cx_corpus("test", args.corpus)[:limit]
+    cx = read_cx_corpus(args.corpus)[:limit]
     predicted = classifier.classify([x.text for x in cx], default_taxonomy())
     figures["cx_topic_micro_f1"] = round(
         micro_f1_multilabel([set(x.topics) for x in cx], [set(p.topics) for p in predicted]), 4

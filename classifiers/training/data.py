@@ -106,10 +106,10 @@ def read_reviews(data_dir: Path) -> list[LabelledText]:
     return rows
 
 
-def read_cx_corpus(split: str, corpus_dir: Path = CORPUS_DIR) -> list[CxExample]:
-    """The synthetic corpus's ``test`` split (evaluation only; nothing trains on it)."""
+def read_cx_corpus(corpus_dir: Path = CORPUS_DIR) -> list[CxExample]:
+    """The synthetic corpus's test split, ``cx_test.jsonl`` (evaluation only; nothing trains on it)."""
     examples = []
-    path = corpus_dir / f"cx_{split}.jsonl"
+    path = corpus_dir / "cx_test.jsonl"
     for line_number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue

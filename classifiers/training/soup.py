@@ -4,7 +4,7 @@ Runs of ``scripts/train_classifiers.py`` with the same seed start from the same 
 head weights and differ only in their data; the average of their weights is often better
 than each run (Wortsman et al., 2022, "Model soups"). The average is exact for the adapters:
 each run's LoRA update ``B @ A`` is averaged by stacking the ``A`` matrices and the ``B``
-matrices divided by the number of runs, so the soup's adapter has the runs' ranks added up
+matrices, each scaled by its run's share (1/n by default), so the soup's adapter has the runs' ranks added up
 (and the same ``alpha / rank`` scale). Heads are averaged tensor by tensor. Weights make an
 average with a soup among its runs exact: a soup of two runs, weighted 2, beside a third run,
 weighted 1, is the three runs' plain average. The soup carries

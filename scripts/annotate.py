@@ -85,12 +85,15 @@ def cmd_supplement(args: argparse.Namespace) -> int:
         seed=args.seed,
         name=args.name,
         contrast_share=args.contrast_share,
+        complaint_share=args.complaint_share,
         exclude=read_exclude(args.exclude),
     )
     batches = write_supplement(drawn.items, args.data)
     by_contrast = sum(1 for it in drawn.items if it["sampled_by_contrast"])
+    plain = sum(1 for it in drawn.items if it.get("sampled_as_plain_problem"))
     print(
-        f"{len(drawn.items)} train-only items ({by_contrast} with contrast words) of {drawn.eligible:,} eligible "
+        f"{len(drawn.items)} train-only items ({by_contrast} with contrast words, {plain} plain problems) "
+        f"of {drawn.eligible:,} eligible "
         f"-> {', '.join(batches)}; appended to items.jsonl"
     )
     print("Annotate each batch twice (passes/batch-NNN.A.jsonl and .B.jsonl), then merge, disagreements --new, export.")
@@ -203,6 +206,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=0.6,
         help="share drawn among texts with contrast words (expected, surprisingly …; default 0.6)",
+    )
+    p.add_argument(
+        "--complaint-share",
+        type=float,
+        default=0.0,
+        help="share drawn among plain problems: complaint-like by the source's own labels, with no "
+        "contrast word (default 0)",
     )
     p.add_argument("--exclude", type=Path, default=EXCLUDE_FILE, help="file of pool ids never to sample")
     p.set_defaults(func=cmd_supplement)

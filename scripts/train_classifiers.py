@@ -15,9 +15,9 @@ adapter.safetensors, heads.safetensors).
     python scripts/train_classifiers.py --recalibrate --out DIR   # only re-fit DIR's calibration on the real dev split
 
 Then score it with scripts/eval_classifiers.py --artifacts DIR. The shipped artifact is the
-weight average of this recipe's default run (2.1.0) and its --all-real run, made by
-scripts/soup_classifiers.py (the model card gives the commands); without --out a run
-replaces the shipped artifact.
+weight average of this recipe's default run (2.1.0) and its run with supplement-2
+(--leave-out-supplement supplement-3), made by scripts/soup_classifiers.py (the model card
+gives the commands); without --out a run replaces the shipped artifact.
 """
 
 from __future__ import annotations
@@ -67,7 +67,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--real-repeat", type=float, default=defaults.real_repeat, help="passes over the real train split per epoch"
     )
-    parser.add_argument("--seed", type=int, default=defaults.seed)
+    parser.add_argument("--seed", type=int, default=defaults.seed, help="seed of the weights' initialisation")
+    parser.add_argument(
+        "--data-seed",
+        type=int,
+        default=None,
+        help="seed of the batches' order and samples (default: --seed); runs of one --seed and other "
+        "data seeds can be averaged by scripts/soup_classifiers.py",
+    )
+    parser.add_argument(
+        "--tweeteval-sample",
+        type=int,
+        default=defaults.sentiment_sample,
+        help="TweetEval sentiment tweets drawn per epoch (an auxiliary task)",
+    )
     parser.add_argument("--limit", type=int, default=None, help="use only this many examples per set (smoke runs)")
     parser.add_argument("--device", default=None, help="cuda or cpu (default: cuda when available)")
     parser.add_argument(
@@ -114,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
         lora_alpha=2.0 * args.lora_rank,
         real_repeat=args.real_repeat,
         seed=args.seed,
+        data_seed=args.data_seed,
+        sentiment_sample=args.tweeteval_sample,
         limit=args.limit,
         device=args.device,
         version=args.version,

@@ -465,6 +465,23 @@ def test_a_supplement_adds_train_items_only_from_units_with_no_held_out_item(tmp
         write_supplement(drawn.items, data)
 
 
+def test_a_supplement_can_draw_plain_problems_first_and_records_how_each_item_was_drawn(tmp_path: Path) -> None:
+    pool = _pool(tmp_path / "pool")
+    loaded = load_pool(pool)
+    items = prepare(pool, 7, 1, set(), {name: Plan(2, 0.0, 0.0, 0.0) for name in loaded})
+    data = tmp_path / "data"
+    write_prepared(items, data)
+    plain = prepare_supplement(pool, data, size=8, seed=3, name="s", contrast_share=0.0, complaint_share=1.0)
+    plain_cesamard = [it for it in plain.items if it["source"] == "cesamard_reviews"]
+    assert plain_cesamard  # the source's own complaint label says which items are plain problems
+    assert all(it["sampled_as_plain_problem"] and not it["sampled_by_contrast"] for it in plain_cesamard)
+    assert all(it["split"] == "train" for it in plain.items)
+    before = prepare_supplement(pool, data, size=8, seed=3, name="s", contrast_share=0.0)
+    assert all("sampled_as_plain_problem" not in it for it in before.items)  # earlier supplements unchanged
+    with pytest.raises(ValueError, match="add up to at most 1"):
+        prepare_supplement(pool, data, size=8, seed=3, name="s", contrast_share=0.6, complaint_share=0.6)
+
+
 def test_contrast_words_enrich_sampling_and_are_no_label() -> None:
     assert CONTRAST.search("Works better than I expected")
     assert CONTRAST.search("it was supposed to arrive on Monday")

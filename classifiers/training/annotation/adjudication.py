@@ -156,7 +156,15 @@ def final_row(
             "sampled_by_hint": it.get("sampled_by_hint"),
             # a train-only supplement's items say which, and how each was drawn
             **(
-                {"supplement": it["supplement"], "sampled_by_contrast": it.get("sampled_by_contrast")}
+                {
+                    "supplement": it["supplement"],
+                    "sampled_by_contrast": it.get("sampled_by_contrast"),
+                    **(
+                        {"sampled_as_plain_problem": it["sampled_as_plain_problem"]}
+                        if "sampled_as_plain_problem" in it
+                        else {}
+                    ),
+                }
                 if it.get("supplement")
                 else {}
             ),

@@ -9,11 +9,14 @@ brand, conversation or review into training, and it changes neither dev nor test
 
 Part of a supplement is drawn among texts that state a contrast with an expectation in words
 (:data:`CONTRAST`: "expected", "surprisingly", "turned out", "worth every", "should have" …);
-the rest is drawn at random from the positive items (where exceeded gaps are) and from the
-rest. Annotators see the same batch files as before and label every item under the same
-guideline: a contrast word is no label (many such texts are no gap, or the other direction),
-and the model trained on them sees those counterexamples too. Every item records how it was
-drawn (``supplement``, ``sampled_by_contrast``).
+another part (``complaint_share``) among plain problems: items the source's own labels mark as
+complaint-like (:func:`~classifiers.training.annotation.pool.complaint_hint`, or a negative
+Amazon/Yelp sentence) with no contrast word, where a gap is rarely stated; the rest is drawn at
+random from the positive items (where exceeded gaps are) and from the rest. Annotators see the
+same batch files as before and label every item under the same guideline: a contrast word is no
+label (many such texts are no gap, or the other direction), and the model trained on them sees
+those counterexamples too. Every item records how it was drawn (``supplement``,
+``sampled_by_contrast``, ``sampled_as_plain_problem``).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from classifiers.training.annotation.files import BATCH_SIZE, read_jsonl, write_jsonl
-from classifiers.training.annotation.pool import load_pool, norm_key, positive_hint
+from classifiers.training.annotation.pool import complaint_hint, load_pool, norm_key, positive_hint
 from classifiers.training.annotation.sampling import LONG_CHARS, batch_row, to_item
 from classifiers.training.annotation.splits import split_units
 
@@ -64,6 +67,14 @@ class Supplement:
     """Pool items that could be drawn (unsampled, not a duplicate, in a train-only unit)."""
 
 
+def _plain_problem(row: dict[str, Any]) -> bool:
+    """A complaint-like item by its source's own labels, with no contrast word."""
+    negative = complaint_hint(row) or (
+        row["source"] == "amazon_yelp_reviews" and int((row.get("orig_labels") or {}).get("label", 1)) == 0
+    )
+    return negative and not CONTRAST.search(row["text"])
+
+
 def _next_batch(data: Path) -> int:
     numbers = [int(p.stem.split("-")[1]) for p in (data / "batches").glob("batch-[0-9][0-9][0-9].jsonl")]
     return max(numbers, default=0) + 1
@@ -77,10 +88,14 @@ def prepare_supplement(
     seed: int,
     name: str,
     contrast_share: float = 0.6,
+    complaint_share: float = 0.0,
     exclude: set[str] | frozenset[str] = frozenset(),
 ) -> Supplement:
     """Draw ``size`` new train-only items; ``contrast_share`` of each source's share among texts
-    that match :data:`CONTRAST`, half the rest among praised items, the rest at random."""
+    that match :data:`CONTRAST`, ``complaint_share`` among plain problems (:func:`_plain_problem`),
+    half the rest among praised items, the rest at random."""
+    if contrast_share < 0 or complaint_share < 0 or contrast_share + complaint_share > 1:
+        raise ValueError("contrast_share and complaint_share must be >= 0 and add up to at most 1")
     rng = random.Random(seed)
     existing = read_jsonl(data / "items.jsonl")
     taken = {(it["source"], it["pool_id"]) for it in existing}
@@ -99,6 +114,8 @@ def prepare_supplement(
     for row, item in candidates:
         if units[item["group"]] not in held_out:
             item["sampled_by_contrast"] = bool(CONTRAST.search(row["text"]))
+            if complaint_share:
+                item["sampled_as_plain_problem"] = _plain_problem(row)
             eligible[row["source"]].append((row, item))
     total = sum(SUPPLEMENT_SOURCES.values())
     chosen: list[dict[str, Any]] = []
@@ -107,15 +124,27 @@ def prepare_supplement(
         rows = eligible[source]
         contrast = [p for p in rows if p[1]["sampled_by_contrast"]]
         rest = [p for p in rows if not p[1]["sampled_by_contrast"]]
+        plain = [p for p in rest if complaint_share and p[1]["sampled_as_plain_problem"]]
+        rest = [p for p in rest if not (complaint_share and p[1]["sampled_as_plain_problem"])]
         praised = [p for p in rest if positive_hint(p[0])]
         other = [p for p in rest if not positive_hint(p[0])]
         rng.shuffle(contrast)
+        rng.shuffle(plain)
         rng.shuffle(praised)
         rng.shuffle(other)
         n_contrast = min(len(contrast), round(want * contrast_share))
-        n_praised = min(len(praised), (want - n_contrast + 1) // 2)
+        n_plain = min(len(plain), round(want * complaint_share))
+        n_praised = min(len(praised), (want - n_contrast - n_plain + 1) // 2)
         # in order of preference; a source short of one kind is topped up with the others
-        ordered = contrast[:n_contrast] + praised[:n_praised] + other + praised[n_praised:] + contrast[n_contrast:]
+        ordered = (
+            contrast[:n_contrast]
+            + plain[:n_plain]
+            + praised[:n_praised]
+            + other
+            + plain[n_plain:]
+            + praised[n_praised:]
+            + contrast[n_contrast:]
+        )
         kept = 0
         for row, item in ordered:
             if kept == want:

@@ -124,8 +124,8 @@ def prepare_supplement(
         rows = eligible[source]
         contrast = [p for p in rows if p[1]["sampled_by_contrast"]]
         rest = [p for p in rows if not p[1]["sampled_by_contrast"]]
-        plain = [p for p in rest if complaint_share and p[1]["sampled_as_plain_problem"]]
-        rest = [p for p in rest if not (complaint_share and p[1]["sampled_as_plain_problem"])]
+        plain = [p for p in rest if p[1].get("sampled_as_plain_problem")]
+        rest = [p for p in rest if not p[1].get("sampled_as_plain_problem")]
         praised = [p for p in rest if positive_hint(p[0])]
         other = [p for p in rest if not positive_hint(p[0])]
         rng.shuffle(contrast)

@@ -4,7 +4,8 @@
 Builds (or reuses) a store of N demo mentions (default 1,000,000, the same corpus as
 scripts/bench_store.py) with a synthetic classification per mention (about 15% flagged,
 each flagged one with an open triage item and a priority), serves the workspace with
-uvicorn on a loopback port, and times over HTTP:
+uvicorn on a loopback port as ``cxpulse serve --workers N --threads 1`` runs it (each
+process works on one request at a time, the others waiting their turn), and times over HTTP:
 
   1. search API: ``GET /api/v1/mentions`` with two words that occur together in a stored
      mention, a brand and a 30-day window (top 20, ranked), from 8 concurrent clients, on
@@ -17,6 +18,7 @@ Ends with one JSON line: search_p95_ms (SQLite), search_p95_ms_postgres, inbox_p
 
     .venv/bin/python scripts/bench_workspace.py                       # 1,000,000 mentions
     .venv/bin/python scripts/bench_workspace.py --size 100000 --skip-postgres
+    .venv/bin/python scripts/bench_workspace.py --threads 0          # serve's default threads (40)
 """
 
 from __future__ import annotations
@@ -130,15 +132,16 @@ def _percentiles(timings: list[float]) -> dict[str, float]:
 
 SERVER = (
     "import sys; from cxpulse.web import create_app; from cxpulse.web.serve import serve; from storage import Store; "
-    "serve(create_app(Store.open(sys.argv[1]), model_version=sys.argv[2], secure_cookies=False), "
+    "serve(create_app(Store.open(sys.argv[1]), model_version=sys.argv[2], secure_cookies=False, "
+    "threads=int(sys.argv[5]) or None), "
     "port=int(sys.argv[3]), workers=int(sys.argv[4]))"
 )
 """The workspace as `cxpulse serve --workers N` runs it, on the bench's store and model version."""
 
 
-def _start_server(store: Store, workers: int) -> tuple[subprocess.Popen[bytes], int]:
+def _start_server(store: Store, workers: int, threads: int | None) -> tuple[subprocess.Popen[bytes], int]:
     port = _free_port()
-    command = [sys.executable, "-c", SERVER, store.url, MODEL, str(port), str(workers)]
+    command = [sys.executable, "-c", SERVER, store.url, MODEL, str(port), str(workers), str(threads or 0)]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603 (our own code)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -154,13 +157,19 @@ def _start_server(store: Store, workers: int) -> tuple[subprocess.Popen[bytes], 
 
 
 def bench(
-    store: Store, label: str, queries: int, inbox_renders: int, rng: random.Random, workers: int = 1
+    store: Store,
+    label: str,
+    queries: int,
+    inbox_renders: int,
+    rng: random.Random,
+    workers: int = 1,
+    threads: int | None = 1,
 ) -> dict[str, float]:
     if not any(u.username == "bench" for u in list_users(store)):
         add_user(store, "bench", PASSWORD, role="agent")
     token, _ = create_token(store, "bench", "bench")
     session = log_in(store, "bench", PASSWORD, throttle=LoginThrottle(), client="bench")
-    server, port = _start_server(store, workers)
+    server, port = _start_server(store, workers, threads)
     base = f"http://127.0.0.1:{port}"
     brands = [b.name for b in bs.DEMO_BRANDS]
     plans = []
@@ -196,7 +205,8 @@ def bench(
             wall = time.perf_counter() - started
         search = _percentiles(timings)
         print(
-            f"search API {label}, {workers} server process{'es' if workers > 1 else ''}: "
+            f"search API {label}, {workers} server process{'es' if workers > 1 else ''} "
+            f"({threads or 40} thread{'s' if threads != 1 else ''} each): "
             f"{len(timings)} requests from {CLIENTS} clients "
             "(two words + brand + 30 days, top 20): "
             f"p50 {search['p50_ms']:.1f} ms, p95 {search['p95_ms']:.1f} ms, p99 {search['p99_ms']:.1f} ms, "
@@ -267,6 +277,13 @@ def main() -> int:
         default="1,2",
         help="server processes to time, comma-separated (default 1,2: the JSON's figures are the last)",
     )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="requests each server process works on at once, as `cxpulse serve --threads N` (default 1, "
+        "the advice for many API clients; 0: serve's own default, 40)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     rng = random.Random(20261201)
@@ -281,7 +298,9 @@ def main() -> int:
     counts = [int(n) for n in args.workers.split(",")]
     runs: dict[str, dict[int, dict[str, float]]] = {"sqlite": {}, "postgres": {}}
     for n in counts:
-        runs["sqlite"][n] = bench(sqlite_store, f"SQLite ({args.size:,} mentions)", args.queries, args.inbox, rng, n)
+        runs["sqlite"][n] = bench(
+            sqlite_store, f"SQLite ({args.size:,} mentions)", args.queries, args.inbox, rng, n, args.threads
+        )
     sqlite = runs["sqlite"][counts[-1]]
     sqlite_store.dispose()
     pg: dict[str, float] = {}
@@ -291,7 +310,7 @@ def main() -> int:
         _vacuum(pg_store)
         for n in counts:
             label = f"PostgreSQL ({args.size:,} mentions)"
-            runs["postgres"][n] = bench(pg_store, label, args.queries, args.inbox, rng, n)
+            runs["postgres"][n] = bench(pg_store, label, args.queries, args.inbox, rng, n, args.threads)
         pg = runs["postgres"][counts[-1]]
         pg_store.dispose()
     print(

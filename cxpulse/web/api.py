@@ -44,9 +44,13 @@ def _query_names(dependant: Any) -> set[str]:
     return names
 
 
-def known_parameters(request: Request) -> None:
+async def known_parameters(request: Request) -> None:
     """Refuse query parameters the route does not take: a misspelt filter (``sentimen=``)
-    must not silently widen a search."""
+    must not silently widen a search; and any value holding a NUL character, which no stored
+    text holds and PostgreSQL refuses in a query. (Async: it runs on the event loop.)"""
+    for name, value in request.query_params.multi_items():
+        if "\x00" in value:
+            raise InputError(f"query parameter {name!r} holds a NUL character; remove it")
     route = request.scope.get("route")
     dependant = getattr(route, "dependant", None)
     if dependant is None:

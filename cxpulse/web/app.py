@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -35,10 +38,21 @@ def create_app(
     sla: SlaConfig | None = None,
     timezone: str = "UTC",
     competitors: dict[str, list[str]] | None = None,
+    threads: int | None = None,
 ) -> FastAPI:
     """The workspace on ``store``, showing the labels of ``model_version`` (None: each mention's newest);
-    trends count in ``timezone`` and compare each brand with its ``competitors``."""
+    trends count in ``timezone`` and compare each brand with its ``competitors``. ``threads``: how
+    many requests the process works on at once (their store work runs in threads; the others
+    wait their turn, first come first served); None: anyio's default, 40."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if threads is not None:
+            anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="cxpulse workspace API",
         version="1",
         description=API_DESCRIPTION,
@@ -54,6 +68,7 @@ def create_app(
         sla=sla or SlaConfig(),
         timezone=timezone,
         competitors=competitors,
+        threads=threads,
     )
     app.middleware("http")(security_headers)
     install_error_handlers(app, pages.render_error)

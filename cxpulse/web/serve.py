@@ -44,6 +44,7 @@ def serve(app: FastAPI, *, host: str = "127.0.0.1", port: int = 8000, workers: i
             "sla": state.sla.model_dump(),
             "timezone": state.timezone,
             "competitors": state.competitors,
+            "threads": state.threads,
         }
     )
     uvicorn.run(f"{__name__}:app_from_environment", factory=True, workers=workers, **options)  # type: ignore[arg-type]
@@ -59,4 +60,5 @@ def app_from_environment() -> FastAPI:
         sla=SlaConfig.model_validate(spec["sla"]),
         timezone=spec["timezone"],
         competitors=spec["competitors"],
+        threads=spec["threads"],
     )

@@ -28,8 +28,11 @@ class WorkspaceState:
     """The zone trends count periods in (``[reporting] timezone``)."""
     competitors: dict[str, list[str]] | None = None
     """Each brand's competitors, for share of voice (None: every brand in the store)."""
+    threads: int | None = None
+    """Requests a server process works on at once (None: anyio's default, 40)."""
 
 
-def workspace_state(request: Request) -> WorkspaceState:
+async def workspace_state(request: Request) -> WorkspaceState:
+    """The app's state (async: a dependency of every route, it need not take a thread)."""
     state: WorkspaceState = request.app.state.workspace
     return state

@@ -76,6 +76,14 @@ class _Backend(Protocol):
         facets: FacetFilter | None = None,
     ) -> Select[int, float]: ...
 
+    def ranking_plan(
+        self,
+        connection: Connection,
+        node: Narrowing,
+        conditions: Sequence[ColumnElement[bool]],
+        facets: FacetFilter | None,
+    ) -> tuple[bool, FacetFilter | None]: ...
+
     def count_statement(
         self, node: Narrowing, conditions: Sequence[ColumnElement[bool]], facets: FacetFilter | None = None
     ) -> Select[int]: ...
@@ -111,6 +119,7 @@ class _Run:
         self.plan: Plan = plan(query)
         self.order = order
         self._overflow_candidates: list[int] | None = None
+        self._ranking: tuple[bool, FacetFilter | None] | None = None
         self.total: int | None = None
         """How many mentions match in all, once :meth:`page` has read far enough to know."""
         self.conditions = filter_conditions(filters)
@@ -141,6 +150,15 @@ class _Run:
         found = self.matching(ids)
         return [mention_id for mention_id in ids if mention_id in found]
 
+    def ranking(self) -> tuple[bool, FacetFilter | None]:
+        """Whether the narrowing may have candidates (False: none pass the filters), and the brand
+        facets its ranking's full-text query holds: the backend's choice, made once."""
+        if self._ranking is None:
+            assert self.plan.narrowing is not None
+            narrowing = self.plan.narrowing
+            self._ranking = self.backend.ranking_plan(self.connection, narrowing, self.conditions, self.facets)
+        return self._ranking
+
     def ranked(self, limit: int, offset: int) -> list[tuple[int, float]]:
         """One chunk of candidates, best first (newest first when the index cannot narrow);
         in :attr:`order` when it is not "relevance" (the overflow's candidates among them)."""
@@ -158,7 +176,10 @@ class _Run:
                 .offset(offset)
             )
             return [(row[0], 0.0) for row in self.connection.execute(stmt)]
-        stmt2 = self.backend.ranked_ids_statement(narrowing, self.conditions, limit, offset, self.facets)
+        possible, facets = self.ranking()
+        if not possible:
+            return []
+        stmt2 = self.backend.ranked_ids_statement(narrowing, self.conditions, limit, offset, facets)
         return [(row[0], float(row[1])) for row in self.connection.execute(stmt2)]
 
     def ranked_counted(self, limit: int, offset: int) -> tuple[list[tuple[int, float]], int | None]:
@@ -166,7 +187,10 @@ class _Run:
         (None when the page is empty): ranking reads every candidate anyway, so a window count
         over the same pass costs next to nothing, where a separate count reads them all again."""
         assert self.plan.narrowing is not None
-        stmt = self.backend.ranked_ids_statement(self.plan.narrowing, self.conditions, limit, offset, self.facets)
+        possible, facets = self.ranking()
+        if not possible:
+            return [], 0
+        stmt = self.backend.ranked_ids_statement(self.plan.narrowing, self.conditions, limit, offset, facets)
         # SQLite cannot evaluate bm25() beside a window function, so the count wraps the ranking.
         inner = stmt.order_by(None).limit(None).offset(None).subquery("ranked")
         mention_id, rank = list(inner.c)

@@ -9,6 +9,10 @@ SQLite, weight-D lexemes on PostgreSQL): the index intersects it with the
 words. The facet only narrows the candidates; the exact SQL filter still
 applies, so it can never let through a mention the filter would reject.
 
+On SQLite the *ranking* leaves the facets out once the narrowed index has found a
+candidate (:func:`storage.search.sqlite.ranking_plan`): bm25() would read the
+facet's whole doclist, every mention of the brand, for a term it weighs 0.
+
 Dates are deliberately not faceted: day or month tokens OR-ed over a window
 were measured slower than the plain ``created_at`` filter (BENCHMARKS.md).
 """

@@ -20,6 +20,7 @@ from collections.abc import Sequence as Seq
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Float,
     Select,
     and_,
@@ -42,6 +43,7 @@ __all__ = [
     "facet_tsquery",
     "overflow_statement",
     "ranked_ids_statement",
+    "ranking_plan",
 ]
 
 _config = literal_column("'simple'", REGCONFIG)
@@ -105,6 +107,15 @@ def ranked_ids_statement(
         .limit(limit)
         .offset(offset)
     )
+
+
+def ranking_plan(
+    connection: Connection, node: Narrowing, conditions: Seq[ColumnElement[bool]], facets: FacetFilter | None
+) -> tuple[bool, FacetFilter | None]:
+    """``(True, facets)``: there may be candidates (the ranking tells), and the ranking's
+    ``ts_rank_cd`` reads only the words' tsquery, so the facets' separate ``@@`` test narrows
+    at no cost to the score."""
+    return True, facets
 
 
 def count_statement(

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Float,
     Integer,
     Select,
@@ -38,7 +39,9 @@ __all__ = [
     "full_match",
     "overflow_statement",
     "ranked_ids_statement",
+    "ranking_plan",
 ]
+
 
 _fts = table("mentions_fts", column("rowid", Integer))
 _fts_ref: ColumnElement[Any] = literal_column("mentions_fts")
@@ -105,6 +108,27 @@ def ranked_ids_statement(
         .limit(limit)
         .offset(offset)
     )
+
+
+def ranking_plan(
+    connection: Connection, node: Narrowing, conditions: Seq[ColumnElement[bool]], facets: FacetFilter | None
+) -> tuple[bool, FacetFilter | None]:
+    """Whether ``node`` may have candidates that pass ``conditions`` (False: it has none), and
+    the brand facets its ranking's MATCH should hold: none, once one candidate is found.
+
+    The facets only narrow (the brand filter's own condition decides) and their column weighs 0,
+    so the ranking is the same without them. But ``bm25()`` reads the whole doclist of every phrase
+    of its query for the phrase's IDF, and a brand facet's doclist is every mention of the brand:
+    7-10 ms of a search over the bench's million mentions, a third of each brand's (BENCHMARKS.md).
+    Checking the brand of each candidate of the words instead costs less for most searches. A
+    search with no candidate at all is told by the narrowed index at once (bm25 never runs), where
+    the words alone may match thousands of other brands' mentions."""
+    if not facets:
+        return True, facets
+    probe = _source(conditions).where(_match(node, facets)).limit(1)
+    if connection.execute(probe).first() is None:
+        return False, facets
+    return True, None
 
 
 def count_statement(

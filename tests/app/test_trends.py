@@ -212,6 +212,7 @@ def test_a_url_works_like_a_store(seeded: Store, tmp_path: Any) -> None:
         ({"since": "2020-01-01", "until": "2020-02-01"}, "no mentions from 2019-12-30"),
         ({"metrics": ["share_of_voice"]}, "add brand to the dimensions"),
         ({"dims": ["brand", "brand"]}, "listed twice"),
+        ({"brands": ["Acme", "Ac\x00me"]}, "a --brand holds a NUL character"),  # PostgreSQL refused it: a 500
     ],
 )
 def test_bad_input_raises_one_clear_error(seeded: Store, kwargs: dict[str, Any], says: str) -> None:

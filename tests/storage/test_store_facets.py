@@ -10,6 +10,7 @@ from foundation.mentions import Cursor
 from foundation.query import parse
 from foundation.query.ast import Phrase
 from storage import SearchFilters, Store
+from storage.search.execute import _Run
 from storage.search.facets import brand_token, facet_filter, facets_text, with_brand
 
 
@@ -48,3 +49,43 @@ def test_an_empty_word_query_with_filters_matches_nothing(store: Store, mention:
     store.save_batch([mention("a", "refund please")], source="twitter", brand="Acme", cursor=Cursor("1"))
     # The parser refuses such a phrase; a tree built by code can still hold one.
     assert store.search(Phrase(("",)), SearchFilters(brands=("Acme",))) == []
+
+
+def test_a_ranking_with_or_without_the_brand_facets_in_its_index_query_is_the_same(
+    store: Store, mention: MentionFactory
+) -> None:
+    texts = [
+        "refund",
+        "refund refund, still no refund after three weeks",
+        "asked for a refund at the desk and was told to wait for an email that never came",
+        "the refund arrived, thank you",
+        "no refund yet",
+    ]
+    store.save_batch(
+        [mention(f"a{i}", t) for i, t in enumerate(texts)], source="twitter", brand="Acme", cursor=Cursor("1")
+    )
+    store.save_batch(
+        [mention(f"g{i}", t) for i, t in enumerate(texts)], source="twitter", brand="Globex", cursor=Cursor("1")
+    )
+    store.save_batch([mention("i0", "great service")], source="twitter", brand="Initech", cursor=Cursor("1"))
+    query, acme = parse("refund"), SearchFilters(brands=("Acme",))
+    with store.engine.connect() as connection:
+        run = _Run(connection, query, acme)
+        assert run.plan.narrowing is not None
+        # SQLite leaves the facets out of the ranking once a candidate is found; PostgreSQL keeps them.
+        assert run.ranking() == (True, None if store.dialect == "sqlite" else run.facets)
+        pages = [
+            connection.execute(run.backend.ranked_ids_statement(run.plan.narrowing, run.conditions, 10, 0, f)).all()
+            for f in (run.facets, None)
+        ]
+        assert pages[0] == pages[1] and len(pages[0]) == 5
+        ranks = [rank for _, rank in pages[0]]
+        assert ranks == sorted(ranks, reverse=True)
+        if store.dialect == "sqlite":
+            assert len(set(ranks)) == 5  # bm25 tells them apart, so the order is its own
+        initech = _Run(connection, query, SearchFilters(brands=("Initech",)))
+        assert initech.ranking()[0] is (store.dialect != "sqlite")  # SQLite: no candidate, told at once
+    hits, total = store.search_counted(query, acme, limit=3)
+    assert total == 5 and [h.rank for h in hits] == ranks[:3]
+    assert {h.external_id for h in hits} <= {f"a{i}" for i in range(5)}
+    assert store.search_counted(query, SearchFilters(brands=("Initech",))) == ([], 0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+import pytest
 from fastapi.testclient import TestClient
 from testkit.workspace import MENTIONS, Seeded
 
@@ -117,6 +118,22 @@ def test_the_openapi_schema_is_for_token_holders(anonymous: TestClient, token_fo
 def test_unknown_query_parameters_are_refused(anonymous: TestClient, token_for: Headers) -> None:
     response = anonymous.get("/api/v1/mentions", params={"sentimen": "negative"}, headers=token_for("vera"))
     assert response.status_code == 400 and "sentimen" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/api/v1/trends", {"brand": "Ac\x00me"}),  # a 500 on PostgreSQL, found by schemathesis
+        ("/api/v1/mentions", {"q": "refund\x00"}),
+        ("/api/v1/mentions", {"tag": "\x00"}),
+    ],
+)
+def test_a_nul_character_in_any_query_parameter_is_refused_clearly(
+    anonymous: TestClient, token_for: Headers, seeded: Seeded, path: str, params: dict[str, str]
+) -> None:
+    response = anonymous.get(path, params=params, headers=token_for("vera"))
+    assert response.status_code == 400, response.text
+    assert "NUL character" in response.json()["detail"] and next(iter(params)) in response.json()["detail"]
 
 
 def test_search_filters_by_about_the_brand_and_switching(

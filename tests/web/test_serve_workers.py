@@ -1,5 +1,6 @@
 """`cxpulse serve --workers 2`: two processes share the port, each with its own connections to
-the same store; a token made before the start works on every request."""
+the same store; a token made before the start works on every request. `--threads` bounds the
+requests each process works on at once."""
 
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ import sys
 import time
 from pathlib import Path
 
+import anyio.to_thread
 import httpx
+from fastapi.testclient import TestClient
 
 from cxpulse.app.auth import create_token
 from cxpulse.app.users import add_user
+from cxpulse.web import create_app
 from storage import Store
 
 
@@ -48,7 +52,7 @@ def test_two_worker_processes_serve_the_same_store(tmp_path: Path) -> None:
     config.write_text("")
     env = {**os.environ, "CXPULSE_DATABASE_URL": url}
     command = "from cxpulse.cli.main import main; main()"
-    args = ["--config", str(config), "serve", "--port", str(port), "--workers", "2"]
+    args = ["--config", str(config), "serve", "--port", str(port), "--workers", "2", "--threads", "1"]
     server = subprocess.Popen(
         [sys.executable, "-c", command, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
@@ -75,3 +79,15 @@ def test_two_worker_processes_serve_the_same_store(tmp_path: Path) -> None:
         out, err = server.communicate(timeout=30)
     assert "workspace: http://127.0.0.1" in out
     assert "a long password 1" not in out + err and token not in out + err
+
+
+def test_threads_bound_the_requests_a_process_works_on_at_once(store: Store) -> None:
+    def tokens(client: TestClient) -> float:
+        assert client.portal is not None
+        return client.portal.call(lambda: anyio.to_thread.current_default_thread_limiter().total_tokens)
+
+    with TestClient(create_app(store, threads=1)) as client:
+        assert client.get("/login").status_code == 200
+        assert tokens(client) == 1
+    with TestClient(create_app(store)) as client:
+        assert tokens(client) == 40  # anyio's default

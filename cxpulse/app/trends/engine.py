@@ -205,6 +205,8 @@ def trend_table(
         raise InputError(f"--since {since!s} is not before --until {until!s}; give the earlier time as --since")
     periods = grid(by, start, end, timezone)
     chosen = [b for b in (brands or ()) if b.strip()]
+    if any("\x00" in b for b in chosen):  # no stored brand holds one, and PostgreSQL refuses it in a query
+        raise InputError("a --brand holds a NUL character; remove it")
     found = measure(
         store,
         periods.bounds,

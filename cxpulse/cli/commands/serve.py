@@ -31,8 +31,16 @@ __all__ = ["serve"]
     show_default=True,
     help="Processes serving requests (one per CPU core uses them all; login throttling counts per process).",
 )
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 1000),
+    default=None,
+    help="Requests each process works on at once; the others wait their turn, first come first served. "
+    "For many API clients on a SQLite store, 1 with --workers set to the CPU cores answers "
+    "fastest (BENCHMARKS.md).  [default: 40]",
+)
 @pass_app
-def serve(app: AppContext, host: str, port: int, demo: bool, workers: int) -> None:
+def serve(app: AppContext, host: str, port: int, demo: bool, workers: int, threads: int | None) -> None:
     """Serve the CX workspace: the inbox of flagged mentions, triage, label corrections,
     and the REST API under /api/v1 (token auth, `cxpulse tokens create`).
 
@@ -70,5 +78,6 @@ def serve(app: AppContext, host: str, port: int, demo: bool, workers: int) -> No
         sla=settings.workspace.sla,
         timezone=settings.reporting.timezone,
         competitors=competitors,
+        threads=threads,
     )
     run_server(workspace, host=host, port=port, workers=workers)

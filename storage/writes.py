@@ -50,6 +50,7 @@ from foundation.mentions import Cursor, StoredMention
 from foundation.secrets import scrub
 from storage.models import MentionBrandModel, MentionModel, SourceCursorModel
 from storage.results import SaveResult
+from storage.search import days
 from storage.search.facets import brand_token, facets_text, with_brand
 from storage.search.terms import index_terms
 
@@ -255,7 +256,8 @@ def _insert_sqlite(connection: Connection, batch: list[StoredMention], brand: st
             )
         )
     before = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM mentions").scalar_one()
-    # Index the batch in one statement instead of one trigger call per row (see migration 0001).
+    # Index the batch, and record its days, in one statement each instead of trigger calls per row
+    # (see migrations 0001 and 0012).
     connection.exec_driver_sql("INSERT INTO mentions_fts_deferred (active) VALUES (1)")
     connection.exec_driver_sql(_SQLITE_INSERT, rows)
     connection.exec_driver_sql(
@@ -263,6 +265,7 @@ def _insert_sqlite(connection: Connection, batch: list[StoredMention], brand: st
         "SELECT id, search_words, search_tags, facets FROM mentions WHERE id > ?",
         (before,),
     )
+    connection.execute(days.RECORD_SINCE, {"after": before})
     connection.exec_driver_sql("DELETE FROM mentions_fts_deferred")
     new = connection.exec_driver_sql("SELECT id, external_id FROM mentions WHERE id > ?", (before,))
     return int(before), {external_id: mention_id for mention_id, external_id in new.fetchall()}

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 from itertools import islice
 from typing import Any, Protocol, cast
 
@@ -84,6 +85,10 @@ class _Backend(Protocol):
         facets: FacetFilter | None,
     ) -> tuple[bool, FacetFilter | None]: ...
 
+    def narrowed(
+        self, connection: Connection, facets: FacetFilter, since: datetime | None, until: datetime | None
+    ) -> FacetFilter: ...
+
     def count_statement(
         self, node: Narrowing, conditions: Sequence[ColumnElement[bool]], facets: FacetFilter | None = None
     ) -> Select[int]: ...
@@ -123,8 +128,10 @@ class _Run:
         self.total: int | None = None
         """How many mentions match in all, once :meth:`page` has read far enough to know."""
         self.conditions = filter_conditions(filters)
-        self.facets = facet_filter(filters.brands)
         self.backend = _backend(connection)
+        self.facets = facet_filter(filters.brands)
+        if self.plan.narrowing is not None:
+            self.facets = self.backend.narrowed(connection, self.facets, filters.since, filters.until)
 
     def matching(self, ids: Sequence[int]) -> set[int]:
         """Those of ``ids`` whose stored text the query matches."""

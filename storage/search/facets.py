@@ -13,8 +13,9 @@ On SQLite the *ranking* leaves the facets out once the narrowed index has found 
 candidate (:func:`storage.search.sqlite.ranking_plan`): bm25() would read the
 facet's whole doclist, every mention of the brand, for a term it weighs 0.
 
-Dates are deliberately not faceted: day or month tokens OR-ed over a window
-were measured slower than the plain ``created_at`` filter (BENCHMARKS.md).
+Dates are not faceted: day or month tokens OR-ed over a window were measured
+slower than the plain ``created_at`` filter (BENCHMARKS.md). SQLite narrows a date
+window by id instead (:mod:`storage.search.days`).
 """
 
 from __future__ import annotations
@@ -49,12 +50,16 @@ def with_brand(facets: str | None, brand: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class FacetFilter:
-    """A match must carry one of these brand tokens (no condition when empty)."""
+    """What the index narrows the candidates by: a match must carry one of ``brands`` (no
+    condition when empty) and, on SQLite, have an id in ``ids`` (the date filter's range,
+    :mod:`storage.search.days`; None: any id)."""
 
     brands: tuple[str, ...] = ()
+    ids: tuple[int, int] | None = None
 
     def __bool__(self) -> bool:
-        return bool(self.brands)
+        """Whether it narrows at all."""
+        return bool(self.brands) or self.ids is not None
 
 
 def facet_filter(brands: Iterable[str]) -> FacetFilter:

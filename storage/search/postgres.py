@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence as Seq
+from datetime import datetime
 
 from sqlalchemy import (
     ColumnElement,
@@ -41,6 +42,7 @@ __all__ = [
     "compile_tsquery",
     "count_statement",
     "facet_tsquery",
+    "narrowed",
     "overflow_statement",
     "ranked_ids_statement",
     "ranking_plan",
@@ -83,7 +85,7 @@ def facet_tsquery(facets: FacetFilter) -> str:
 
 def _match(tsquery: ColumnElement[str], facets: FacetFilter | None = None) -> ColumnElement[bool]:
     words = _search_vector.op("@@", is_comparison=True)(tsquery)
-    if not facets:
+    if facets is None or not facets.brands:
         return words
     narrowed = func.to_tsquery(_config, bindparam("facet_query", facet_tsquery(facets)), type_=TSQUERY)
     return and_(words, _search_vector.op("@@", is_comparison=True)(narrowed))
@@ -116,6 +118,13 @@ def ranking_plan(
     ``ts_rank_cd`` reads only the words' tsquery, so the facets' separate ``@@`` test narrows
     at no cost to the score."""
     return True, facets
+
+
+def narrowed(
+    connection: Connection, facets: FacetFilter, since: datetime | None, until: datetime | None
+) -> FacetFilter:
+    """``facets`` as they are: the planner combines the date index with the full-text index itself."""
+    return facets
 
 
 def count_statement(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from testkit.stores import MentionFactory
 
@@ -11,7 +12,7 @@ from foundation.query import parse
 from foundation.query.ast import Phrase
 from storage import SearchFilters, Store
 from storage.search.execute import _Run
-from storage.search.facets import brand_token, facet_filter, facets_text, with_brand
+from storage.search.facets import FacetFilter, brand_token, facet_filter, facets_text, with_brand
 
 
 def test_one_alphanumeric_token_per_brand() -> None:
@@ -72,8 +73,8 @@ def test_a_ranking_with_or_without_the_brand_facets_in_its_index_query_is_the_sa
     with store.engine.connect() as connection:
         run = _Run(connection, query, acme)
         assert run.plan.narrowing is not None
-        # SQLite leaves the facets out of the ranking once a candidate is found; PostgreSQL keeps them.
-        assert run.ranking() == (True, None if store.dialect == "sqlite" else run.facets)
+        # SQLite leaves the brand facets out of the ranking once a candidate is found; PostgreSQL keeps them.
+        assert run.ranking() == (True, FacetFilter() if store.dialect == "sqlite" else run.facets)
         pages = [
             connection.execute(run.backend.ranked_ids_statement(run.plan.narrowing, run.conditions, 10, 0, f)).all()
             for f in (run.facets, None)
@@ -89,3 +90,57 @@ def test_a_ranking_with_or_without_the_brand_facets_in_its_index_query_is_the_sa
     assert total == 5 and [h.rank for h in hits] == ranks[:3]
     assert {h.external_id for h in hits} <= {f"a{i}" for i in range(5)}
     assert store.search_counted(query, SearchFilters(brands=("Initech",))) == ([], 0)
+
+
+def _days(store: Store) -> dict[str, tuple[int, int]]:
+    with store.engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT day, min_id, max_id FROM mention_days").all()
+    return {day: (low, high) for day, low, high in rows}
+
+
+def test_sqlite_keeps_each_day_s_id_range_for_every_way_a_mention_is_written(
+    tmp_path: Path, mention: MentionFactory
+) -> None:
+    """Batches record their days at once, triggers cover other writers; a date window then
+    finds a post imported out of order, typed in by hand, or moved to another day."""
+    store = Store.open(f"sqlite:///{tmp_path / 'days.db'}")
+    may = [datetime(2026, 5, day, 9, tzinfo=UTC) for day in range(1, 6)]
+    try:
+        store.upgrade()
+        store.save_batch(
+            [mention(f"n{i}", "refund please", created_at=may[i]) for i in (1, 2, 3)],
+            source="twitter",
+            brand="Acme",
+            cursor=Cursor(),
+        )
+        # A backfill, stored after the newer posts: ids no longer follow dates.
+        store.save_batch(
+            [mention("old", "refund please", created_at=may[0])], source="twitter", brand="Acme", cursor=Cursor()
+        )
+        with store.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO mentions (source, external_id, text, created_at, collected_at, content_hash) "
+                "VALUES ('manual', 'typed', 'refund by hand', '2026-05-05 09:00:00.000000', "
+                "'2026-05-05 09:00:00.000000', 'typed')"
+            )
+            connection.exec_driver_sql(
+                "UPDATE mentions SET created_at = '2026-05-01 10:00:00.000000' WHERE external_id = 'n3'"
+            )
+            connection.exec_driver_sql("DELETE FROM mentions WHERE external_id = 'n2'")
+            exact = connection.exec_driver_sql(
+                "SELECT substr(created_at, 1, 10), min(id), max(id) FROM mentions GROUP BY 1"
+            ).all()
+        days = _days(store)
+        for day, low, high in exact:  # every mention lies in its day's range
+            assert days[day][0] <= low and high <= days[day][1], (day, days)
+
+        def found(since: datetime, until: datetime) -> set[str]:
+            hits = store.search(parse("refund"), SearchFilters(since=since, until=until))
+            return {h.external_id for h in hits}
+
+        assert found(may[0], may[1]) == {"old", "n3"}  # imported late, and moved there
+        assert found(may[1], may[4]) == {"n1"}  # n2 deleted, n3 moved away
+        assert found(may[4], datetime(2026, 5, 6, tzinfo=UTC)) == {"typed"}  # written by hand
+        assert found(datetime(2027, 1, 1, tzinfo=UTC), datetime(2027, 2, 1, tzinfo=UTC)) == set()
+    finally:
+        store.dispose()

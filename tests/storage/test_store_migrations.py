@@ -26,6 +26,7 @@ FTS_OBJECTS = {
     "mentions_fts_docsize",
     "mentions_fts_config",
     "mentions_fts_deferred",
+    "mention_days",
     "search_vector",
     "ix_mentions_search_vector",
 }

@@ -89,6 +89,8 @@ class _Backend(Protocol):
         self, connection: Connection, facets: FacetFilter, since: datetime | None, until: datetime | None
     ) -> FacetFilter: ...
 
+    def search_session(self, connection: Connection) -> None: ...
+
     def count_statement(
         self, node: Narrowing, conditions: Sequence[ColumnElement[bool]], facets: FacetFilter | None = None
     ) -> Select[int]: ...
@@ -129,6 +131,7 @@ class _Run:
         """How many mentions match in all, once :meth:`page` has read far enough to know."""
         self.conditions = filter_conditions(filters)
         self.backend = _backend(connection)
+        self.backend.search_session(connection)
         self.facets = facet_filter(filters.brands)
         if self.plan.narrowing is not None:
             self.facets = self.backend.narrowed(connection, self.facets, filters.since, filters.until)

@@ -46,6 +46,7 @@ __all__ = [
     "overflow_statement",
     "ranked_ids_statement",
     "ranking_plan",
+    "search_session",
 ]
 
 _config = literal_column("'simple'", REGCONFIG)
@@ -118,6 +119,14 @@ def ranking_plan(
     ``ts_rank_cd`` reads only the words' tsquery, so the facets' separate ``@@`` test narrows
     at no cost to the score."""
     return True, facets
+
+
+def search_session(connection: Connection) -> None:
+    """No parallel workers for the rest of this read's transaction. A search's statements take
+    milliseconds: launching a worker costs more than it saves, and under concurrent searches the
+    workers take the cores the other searches need (the bench's million mentions, one client at
+    a time: 24.6 -> 18.7 ms a search, BENCHMARKS.md)."""
+    connection.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
 
 
 def narrowed(

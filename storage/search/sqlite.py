@@ -47,6 +47,7 @@ __all__ = [
     "overflow_statement",
     "ranked_ids_statement",
     "ranking_plan",
+    "search_session",
 ]
 
 _fts = table("mentions_fts", column("rowid", Integer))
@@ -163,6 +164,10 @@ def ranking_plan(
     if connection.execute(probe).first() is None:
         return False, facets
     return True, replace(facets, brands=())
+
+
+def search_session(connection: Connection) -> None:
+    """Nothing to set: SQLite runs each statement in this process."""
 
 
 def narrowed(

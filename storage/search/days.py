@@ -6,9 +6,8 @@ the mentions of a date window lie in a narrow id range: a search's full-text que
 SQLite carries that range as a rowid constraint, which FTS5 skips to, instead of
 reading every match of the whole store and checking its date one row at a time (a
 sixth of a search's time over a million mentions, a quarter of its p95, BENCHMARKS.md).
-The range holds
-every mention of the window whatever order they were written in (an import of old
-posts only widens it), and the exact date filter still decides.
+The range holds every mention of the window whatever order they were written in (an
+import of old posts only widens it), and the exact date filter still decides.
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ still decides.
 
 Kept by triggers on insert and on a change of ``created_at``. ``save_batch`` suspends
 the insert trigger with the full-text one (a row in ``mentions_fts_deferred``, see
-0001) and records the whole batch with one statement. PostgreSQL has no table: its
-planner combines the date index with the full-text index itself.
+0001) and records the whole batch with one statement. PostgreSQL has no such table: its
+searches check each candidate's date on its row.
 """
 
 from __future__ import annotations

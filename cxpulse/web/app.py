@@ -14,7 +14,7 @@ from cxpulse.app.auth import LoginThrottle
 from cxpulse.config.workspace import SlaConfig
 from cxpulse.web import api, pages
 from cxpulse.web.problems import install_error_handlers
-from cxpulse.web.security import api_user, security_headers
+from cxpulse.web.security import SecurityHeaders, api_user
 from cxpulse.web.state import WorkspaceState
 from storage import Store
 
@@ -70,7 +70,7 @@ def create_app(
         competitors=competitors,
         threads=threads,
     )
-    app.middleware("http")(security_headers)
+    app.add_middleware(SecurityHeaders)
     install_error_handlers(app, pages.render_error)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(pages.router)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime
 from itertools import islice
 from typing import Any, Protocol, cast
@@ -135,6 +136,11 @@ class _Run:
         self.facets = facet_filter(filters.brands)
         if self.plan.narrowing is not None:
             self.facets = self.backend.narrowed(connection, self.facets, filters.since, filters.until)
+        self.ranking_conditions = self.conditions
+        """The ranking's conditions: without the date filter's when the facets' interior lets
+        the ranking check it on fewer candidates (:func:`storage.search.sqlite.created_outside`)."""
+        if self.facets.interior is not None:
+            self.ranking_conditions = filter_conditions(replace(filters, since=None, until=None))
 
     def matching(self, ids: Sequence[int]) -> set[int]:
         """Those of ``ids`` whose stored text the query matches."""
@@ -189,7 +195,7 @@ class _Run:
         possible, facets = self.ranking()
         if not possible:
             return []
-        stmt2 = self.backend.ranked_ids_statement(narrowing, self.conditions, limit, offset, facets)
+        stmt2 = self.backend.ranked_ids_statement(narrowing, self.ranking_conditions, limit, offset, facets)
         return [(row[0], float(row[1])) for row in self.connection.execute(stmt2)]
 
     def ranked_counted(self, limit: int, offset: int) -> tuple[list[tuple[int, float]], int | None]:
@@ -200,7 +206,7 @@ class _Run:
         possible, facets = self.ranking()
         if not possible:
             return [], 0
-        stmt = self.backend.ranked_ids_statement(self.plan.narrowing, self.conditions, limit, offset, facets)
+        stmt = self.backend.ranked_ids_statement(self.plan.narrowing, self.ranking_conditions, limit, offset, facets)
         # SQLite cannot evaluate bm25() beside a window function, so the count wraps the ranking.
         inner = stmt.order_by(None).limit(None).offset(None).subquery("ranked")
         mention_id, rank = list(inner.c)

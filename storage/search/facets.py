@@ -23,9 +23,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 
-__all__ = ["FacetFilter", "brand_token", "facet_filter", "facets_text", "with_brand"]
+__all__ = ["FacetFilter", "Interior", "brand_token", "facet_filter", "facets_text", "with_brand"]
 
 
 @lru_cache(maxsize=4096)
@@ -49,13 +50,26 @@ def with_brand(facets: str | None, brand: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Interior:
+    """Every mention with an id from ``low`` to ``high`` was created in ``[since, until)``, the
+    date filter's window (:func:`storage.search.days.interior`)."""
+
+    low: int
+    high: int
+    since: datetime | None
+    until: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class FacetFilter:
     """What the index narrows the candidates by: a match must carry one of ``brands`` (no
     condition when empty) and, on SQLite, have an id in ``ids`` (the date filter's range,
-    :mod:`storage.search.days`; None: any id)."""
+    :mod:`storage.search.days`; None: any id). ``interior``: on SQLite, the ids within the
+    range whose date needs no check (None: check every candidate's)."""
 
     brands: tuple[str, ...] = ()
     ids: tuple[int, int] | None = None
+    interior: Interior | None = None
 
     def __bool__(self) -> bool:
         """Whether it narrows at all."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -23,6 +24,7 @@ from storage.results import SearchFilters
 
 __all__ = [
     "classification_conditions",
+    "created_conditions",
     "filter_conditions",
     "json_elements",
     "labels_filter",
@@ -58,10 +60,7 @@ def mention_conditions(filters: SearchFilters) -> list[ColumnElement[bool]]:
         conditions.append(exists().where(link.mention_id == m.id, link.brand.in_(filters.brands)))
     if filters.sources:
         conditions.append(m.source.in_(filters.sources))
-    if filters.since is not None:
-        conditions.append(m.created_at >= filters.since)
-    if filters.until is not None:
-        conditions.append(m.created_at < filters.until)
+    conditions += created_conditions(filters.since, filters.until)
     if filters.languages:
         conditions.append(m.language.in_(filters.languages))
     if filters.channels:
@@ -72,6 +71,18 @@ def mention_conditions(filters: SearchFilters) -> list[ColumnElement[bool]]:
         conditions.append(m.rating >= filters.min_rating)
     if filters.max_rating is not None:
         conditions.append(m.rating <= filters.max_rating)
+    return conditions
+
+
+def created_conditions(
+    since: datetime | None, until: datetime | None, m: Any = MentionModel
+) -> list[ColumnElement[bool]]:
+    """``since <= created_at < until`` on ``m`` (the mentions table or an alias of it)."""
+    conditions: list[ColumnElement[bool]] = []
+    if since is not None:
+        conditions.append(m.created_at >= since)
+    if until is not None:
+        conditions.append(m.created_at < until)
     return conditions
 
 

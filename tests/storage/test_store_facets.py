@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import itertools
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from testkit.stores import MentionFactory
@@ -11,6 +12,7 @@ from foundation.mentions import Cursor
 from foundation.query import parse
 from foundation.query.ast import Phrase
 from storage import SearchFilters, Store
+from storage.search.days import id_window, interior
 from storage.search.execute import _Run
 from storage.search.facets import FacetFilter, brand_token, facet_filter, facets_text, with_brand
 
@@ -142,5 +144,65 @@ def test_sqlite_keeps_each_day_s_id_range_for_every_way_a_mention_is_written(
         assert found(may[1], may[4]) == {"n1"}  # n2 deleted, n3 moved away
         assert found(may[4], datetime(2026, 5, 6, tzinfo=UTC)) == {"typed"}  # written by hand
         assert found(datetime(2027, 1, 1, tzinfo=UTC), datetime(2027, 2, 1, tzinfo=UTC)) == set()
+    finally:
+        store.dispose()
+
+
+def test_sqlite_s_date_interior_holds_only_mentions_of_the_window(tmp_path: Path, mention: MentionFactory) -> None:
+    """For every window over a store written out of date order (a backfill, a post moved to another
+    day), each id the interior claims belongs to a mention created in the window, and a search
+    that skips the date check there finds exactly the window's mentions."""
+    store = Store.open(f"sqlite:///{tmp_path / 'interior.db'}")
+    start = datetime(2026, 5, 1, tzinfo=UTC)
+    try:
+        store.upgrade()
+        for batch in ([1, 2, 3, 4], [0, 2], [5, 6], [3]):  # days, in the order they were stored
+            store.save_batch(
+                [
+                    mention(
+                        f"d{day}-{hour}-{len(batch)}",
+                        "refund please",
+                        created_at=start + timedelta(days=day, hours=hour),
+                    )
+                    for day in batch
+                    for hour in (3, 15)
+                ],
+                source="twitter",
+                brand="Acme",
+                cursor=Cursor(),
+            )
+        with store.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "UPDATE mentions SET created_at = '2026-05-07 01:00:00.000000' "
+                "WHERE id = (SELECT min(id) FROM mentions)"
+            )
+            created = {
+                mention_id: datetime.fromisoformat(moment).replace(tzinfo=UTC)
+                for mention_id, moment in connection.exec_driver_sql("SELECT id, created_at FROM mentions").all()
+            }
+        moments = [None, *(start + timedelta(hours=12 * n) for n in range(17))]
+        claimed = 0
+        for since, until in itertools.product(moments, moments):
+            if since is not None and until is not None and since >= until:
+                continue
+            with store.engine.connect() as connection:
+                window = id_window(connection, since, until)
+                inner = interior(connection, since, until, window) if window is not None else None
+            wanted = {
+                mention_id
+                for mention_id, moment in created.items()
+                if (since is None or moment >= since) and (until is None or moment < until)
+            }
+            if inner is not None:
+                inside = {mention_id for mention_id in created if inner[0] <= mention_id <= inner[1]}
+                assert inside <= wanted, (since, until, inner)
+                claimed += len(inside)
+            for filters in (
+                SearchFilters(since=since, until=until),
+                SearchFilters(brands=("Acme",), since=since, until=until),
+            ):
+                hits, total = store.search_counted(parse("refund"), filters, limit=100)
+                assert {h.id for h in hits} == wanted and total == len(wanted), (since, until)
+        assert claimed > 0  # the interior did spare some date checks
     finally:
         store.dispose()

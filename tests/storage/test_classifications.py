@@ -9,6 +9,7 @@ from sqlalchemy import select
 from foundation.labels import Classification
 from foundation.mentions import Cursor, StoredMention
 from storage import SearchFilters, Store
+from storage.classifications import _VALUE_COLUMNS
 from storage.models import ClassificationModel, TriageEventModel, TriageItemModel
 
 MentionFactory = Callable[..., StoredMention]
@@ -102,6 +103,17 @@ def test_duplicates_take_their_originals_classification(store: Store, mention: M
         ).all()
     assert [tuple(r) for r in triage] == [(pending[0].id, "open")]  # one work item, on the original
     assert [tuple(e) for e in events] == [("status", "open", "cxpulse classify")]
+
+    def values(mention_id: int) -> tuple[object, ...]:
+        c = ClassificationModel
+        columns = [getattr(c, name) for name in ("model_version", *_VALUE_COLUMNS[:-1])]
+        with store.engine.connect() as connection:
+            return tuple(connection.execute(select(*columns).where(c.mention_id == mention_id)).one())
+
+    assert values(copy_row.id) == values(pending[0].id)  # every label and score, not only the gap
+    again = store.save_classifications([(pending[0].id, label(gap="none", flagged=False))])
+    assert again.copied == 1 and values(copy_row.id) == values(pending[0].id)  # a new run replaces the copy's
+    assert store.count(None, SearchFilters(gaps=("shortfall",))) == 0
 
 
 def test_a_later_copy_catches_up_from_its_classified_original(store: Store, mention: MentionFactory) -> None:

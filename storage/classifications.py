@@ -186,6 +186,8 @@ _VALUE_COLUMNS = (
     "classified_at",
 )
 """Every value column, ``classified_at`` last (copies take a new time)."""
+_COPIED = ("model_version", *_VALUE_COLUMNS[:-1])
+"""What a duplicate takes from its original's classification (then ``classified_at``: now)."""
 
 
 def _row(mention_id: int, value: ClassificationValues, now: datetime) -> dict[str, Any]:
@@ -272,24 +274,22 @@ def copy_to_duplicates(
     for the version yet while its original has one (catching up after earlier runs).
     """
     c, dup = ClassificationModel, aliased(MentionModel, name="dup")
-    copied = ("model_version", *_VALUE_COLUMNS[:-1])
-    chosen = (
-        select(dup.id, *(getattr(c, name) for name in copied), literal(now, c.classified_at.type))
-        .join(c, and_(c.mention_id == dup.duplicate_of_id, c.model_version == model_version))
-        .where(_copyable(dup))
-    )
-    if original_ids is not None:
-        if not original_ids:
-            return 0
-        if connection.dialect.name == "postgresql":
-            chosen = _from_originals(dup, list(original_ids), model_version, copied, now)
-        else:
-            chosen = chosen.where(
-                dup.duplicate_of_id.in_(bindparam("original_ids", list(original_ids), expanding=True))
-            )
+    if original_ids is not None and not original_ids:
+        return 0
+    if original_ids is not None and connection.dialect.name == "postgresql":
+        chosen = _from_originals(dup, list(original_ids), model_version, now)
     else:
-        mine = aliased(ClassificationModel, name="mine")
-        chosen = chosen.where(~exists().where(mine.mention_id == dup.id, mine.model_version == model_version))
+        chosen = (
+            select(dup.id, *(getattr(c, name) for name in _COPIED), literal(now, c.classified_at.type))
+            .join(c, and_(c.mention_id == dup.duplicate_of_id, c.model_version == model_version))
+            .where(_copyable(dup))
+        )
+        if original_ids is not None:
+            originals = list(original_ids)
+            chosen = chosen.where(dup.duplicate_of_id.in_(bindparam("original_ids", originals, expanding=True)))
+        else:
+            mine = aliased(ClassificationModel, name="mine")
+            chosen = chosen.where(~exists().where(mine.mention_id == dup.id, mine.model_version == model_version))
     stmt = _insert(connection, c).from_select(["mention_id", "model_version", *_VALUE_COLUMNS], chosen)
     stmt = stmt.on_conflict_do_update(
         index_elements=[c.mention_id, c.model_version],
@@ -298,9 +298,7 @@ def copy_to_duplicates(
     return len(connection.execute(stmt.returning(c.mention_id)).all())
 
 
-def _from_originals(
-    dup: Any, original_ids: list[int], model_version: str, copied: Sequence[str], now: datetime
-) -> Select[Any]:
+def _from_originals(dup: Any, original_ids: list[int], model_version: str, now: datetime) -> Select[Any]:
     """PostgreSQL: the copyable duplicates of ``original_ids`` with their original's values,
     read from the ids' array outward: the duplicates by their index, each original's
     classification by its key (a ``LATERAL ... LIMIT 1``, which the planner cannot turn around).
@@ -315,13 +313,13 @@ def _from_originals(
         .render_derived(name="wanted")
     )
     original = (
-        select(*(getattr(c, name) for name in copied))
+        select(*(getattr(c, name) for name in _COPIED))
         .where(c.mention_id == wanted.c.value, c.model_version == model_version)
         .limit(1)
         .lateral("original")
     )
     return (
-        select(dup.id, *(original.c[name] for name in copied), literal(now, c.classified_at.type))
+        select(dup.id, *(original.c[name] for name in _COPIED), literal(now, c.classified_at.type))
         .select_from(wanted)
         .join(dup, dup.duplicate_of_id == wanted.c.value)
         .join(original, true())

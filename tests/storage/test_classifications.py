@@ -9,7 +9,7 @@ from sqlalchemy import select
 from foundation.labels import Classification
 from foundation.mentions import Cursor, StoredMention
 from storage import SearchFilters, Store
-from storage.classifications import _VALUE_COLUMNS
+from storage.classifications import _COPIED
 from storage.models import ClassificationModel, TriageEventModel, TriageItemModel
 
 MentionFactory = Callable[..., StoredMention]
@@ -106,7 +106,7 @@ def test_duplicates_take_their_originals_classification(store: Store, mention: M
 
     def values(mention_id: int) -> tuple[object, ...]:
         c = ClassificationModel
-        columns = [getattr(c, name) for name in ("model_version", *_VALUE_COLUMNS[:-1])]
+        columns = [getattr(c, name) for name in _COPIED]
         with store.engine.connect() as connection:
             return tuple(connection.execute(select(*columns).where(c.mention_id == mention_id)).one())
 

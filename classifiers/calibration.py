@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import torch
 
-__all__ = ["expected_calibration_error", "fit_temperature"]
+__all__ = ["expected_calibration_error", "fit_logistic", "fit_temperature"]
 
 
 def fit_temperature(logits: torch.Tensor, labels: torch.Tensor, *, binary: bool = False) -> float:
@@ -28,6 +28,27 @@ def fit_temperature(logits: torch.Tensor, labels: torch.Tensor, *, binary: bool 
     grid = [0.05 * (1.08**k) for k in range(0, 76)]
     best = min(grid, key=nll)
     return round(best, 4)
+
+
+def fit_logistic(scores: torch.Tensor, labels: torch.Tensor) -> tuple[float, float]:
+    """``(scale, bias)`` such that ``sigmoid(scale * score + bias)`` minimises the NLL of 0/1
+    ``labels`` (Platt scaling; scores and labels of any shape, fitted over all their cells).
+    Works inside ``torch.inference_mode`` too."""
+    with torch.inference_mode(False), torch.enable_grad():
+        x = scores.detach().float().flatten().clone()  # a clone: the scores may come from inference mode
+        y = labels.detach().float().flatten().clone()
+        scale = torch.tensor(10.0, requires_grad=True)
+        bias = torch.tensor(-4.0, requires_grad=True)
+        optimizer = torch.optim.LBFGS([scale, bias], max_iter=200, line_search_fn="strong_wolfe")
+
+        def closure() -> torch.Tensor:
+            optimizer.zero_grad()
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(scale * x + bias, y)
+            loss.backward()  # type: ignore[no-untyped-call]
+            return loss
+
+        optimizer.step(closure)  # type: ignore[no-untyped-call]
+        return float(scale.detach()), float(bias.detach())
 
 
 def expected_calibration_error(confidence: Sequence[float], correct: Sequence[bool], bins: int = 10) -> float:

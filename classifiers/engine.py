@@ -9,7 +9,10 @@ mean for sentiment, emotion and lifecycle), and the gap evidence comes from the
 window that states the gap. Classifying sorts windows by length and pads each
 batch only to its longest window, runs under ``torch.inference_mode``,
 classifies identical texts (retweets, copies) once, and scores topics against
-prototypes that are encoded once per taxonomy and cached. Probabilities are
+prototypes that are encoded once per taxonomy and cached. A topic written as a
+description alone is also matched in the untrained encoder's own space (a second
+pass, only over the texts of a taxonomy that has such a topic; see
+``classifiers.heads.topics.DescriptionBlend``). Probabilities are
 calibrated: each head's logits are divided by the temperature fitted on the
 real dev split (``manifest.json``, ``calibration``).
 """
@@ -28,14 +31,15 @@ from classifiers.artifacts import ARTIFACT_FILES, Manifest, artifacts_dir, model
 from classifiers.encoder import encoder_fingerprint, load_encoder, resolve_encoder
 from classifiers.flag import FlagThresholds, is_flagged
 from classifiers.heads.evidence import spans_from_token_scores
+from classifiers.heads.topics import DescriptionBlend
 from classifiers.lora import merge_lora
-from classifiers.network import CxNetwork
+from classifiers.network import CxNetwork, mean_pool
 from classifiers.settings import ClassifiersConfig, FlagRule
 from classifiers.taxonomy import Taxonomy, default_taxonomy
 from foundation.errors import ClassifierError
 from foundation.labels import GAPS, SENTIMENTS, Classification
 
-__all__ = ["Classifier", "load_classifier"]
+__all__ = ["Classifier", "UntrainedEncoder", "load_classifier"]
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +67,7 @@ class Classifier:
         flag_rule: FlagRule,
         topic_threshold: float | None = None,
         precision: str = "float32",
+        untrained: UntrainedEncoder | None = None,
     ) -> None:
         self.network = network.eval()
         self.tokenizer = tokenizer
@@ -81,7 +86,10 @@ class Classifier:
         self.topic_threshold = topic_threshold if topic_threshold is not None else manifest.topic_threshold
         self.precision = precision
         self.model_version = model_version(manifest, precision)
+        self.untrained = untrained
+        self.description_blend = DescriptionBlend.from_calibration(calibration) if untrained is not None else None
         self._prototypes: dict[Taxonomy, torch.Tensor] = {}
+        self._untrained_prototypes: dict[Taxonomy, torch.Tensor] = {}
         self._lock = threading.Lock()
 
     # ----------------------------------------------------------------- public
@@ -99,11 +107,13 @@ class Classifier:
         taxonomies = self._taxonomies(texts, taxonomy)
         with self._lock, torch.inference_mode():
             unique: dict[str, int] = {}
-            for text in texts:
-                unique.setdefault(_clip(text), len(unique))
+            wanted: dict[Taxonomy, dict[int, None]] = {}
+            for text, tax in zip(texts, taxonomies, strict=True):
+                wanted.setdefault(tax, {})[unique.setdefault(_clip(text), len(unique))] = None
             unique_texts = list(unique)
-            analyses = self._analyse(unique_texts, progress, len(texts))
-            topic_probabilities = self._topic_probabilities(analyses, set(taxonomies))
+            untrained = {i for tax, rows in wanted.items() if self._blended(tax) for i in rows}
+            analyses = self._analyse(unique_texts, progress, len(texts), untrained)
+            topic_probabilities = self._topic_probabilities(analyses, {t: list(r) for t, r in wanted.items()})
             results: list[Classification] = []
             for text, tax in zip(texts, taxonomies, strict=True):
                 index = unique[_clip(text)]
@@ -143,10 +153,15 @@ class Classifier:
         return ids_out, offsets_out, owners
 
     def _analyse(
-        self, texts: list[str], progress: Callable[[int], None] | None, reported_total: int
+        self,
+        texts: list[str],
+        progress: Callable[[int], None] | None,
+        reported_total: int,
+        untrained: set[int] | frozenset[int] = frozenset(),
     ) -> list[dict[str, Any]]:
         """Run the encoder once per batch of windows (longest-first, padded to their own
-        length), then combine each text's windows."""
+        length), then combine each text's windows. The windows of the texts in ``untrained``
+        (indices) are also read by the untrained encoder, for description-only topics."""
         if not texts:
             return []
         window_ids, window_offsets, owners = self._windows(texts)
@@ -168,6 +183,13 @@ class Classifier:
                 input_ids[r, : len(ids)] = torch.tensor(ids)
                 attention[r, : len(ids)] = 1
             output = self.network(input_ids, attention)
+            plain_rows = [r for r, i in enumerate(rows) if owners[i] in untrained]
+            plain_at = {r: k for k, r in enumerate(plain_rows)}
+            plain = (
+                self.untrained.vectors(input_ids[plain_rows], attention[plain_rows])
+                if plain_rows and self.untrained is not None
+                else None
+            )
             sentiment = torch.softmax(
                 torch.log_softmax(output.sentiment.float() / temperature("sentiment", 1.0), -1)
                 + self.sentiment_offsets,
@@ -202,6 +224,7 @@ class Classifier:
                     "complaint": float(complaint[r]),
                     "switching": float(switching[r]),
                     "vector": vectors[r],
+                    "untrained": plain[plain_at[r]] if plain is not None and r in plain_at else None,
                     "evidence": token_scores,
                     "offsets": window_offsets[i],
                 }
@@ -233,24 +256,62 @@ class Classifier:
         self._prototypes[taxonomy] = prototypes
         return prototypes
 
+    @torch.inference_mode()
+    def untrained_prototypes(self, taxonomy: Taxonomy) -> torch.Tensor:
+        """Unit vectors of the topics' descriptions in the untrained encoder's space."""
+        cached = self._untrained_prototypes.get(taxonomy)
+        if cached is not None:
+            return cached
+        descriptions = [topic.description for topic in taxonomy.topics]
+        analyses = self._analyse(descriptions, None, len(descriptions), set(range(len(descriptions))))
+        prototypes = torch.stack([a["untrained_vectors"][0] for a in analyses])
+        self._untrained_prototypes[taxonomy] = prototypes
+        return prototypes
+
+    def _blended(self, taxonomy: Taxonomy) -> list[int]:
+        """The taxonomy's description-only topics (by index), when the artifact has a blend for them."""
+        if self.description_blend is None:
+            return []
+        return [index for index, topic in enumerate(taxonomy.topics) if not topic.examples]
+
+    @torch.inference_mode()
+    def topic_cosines(self, texts: Sequence[str], taxonomy: Taxonomy) -> list[tuple[torch.Tensor, torch.Tensor]]:
+        """Per text, its windows' cosines with each topic (windows x topics) in the trained and in
+        the untrained space: what the description blend is fitted on (scripts/train_classifiers.py)."""
+        if self.untrained is None:
+            raise ClassifierError(
+                "this classifier was loaded with [classifiers] description_blend = false, so it has no untrained "
+                "encoder; load it with description_blend = true"
+            )
+        with self._lock:
+            clipped = [_clip(text) for text in texts]
+            analyses = self._analyse(clipped, None, len(clipped), set(range(len(clipped))))
+            trained, untrained = self.prototypes(taxonomy), self.untrained_prototypes(taxonomy)
+            return [(a["vectors"] @ trained.T, a["untrained_vectors"] @ untrained.T) for a in analyses]
+
     def _topic_probabilities(
-        self, analyses: list[dict[str, Any]], taxonomies: set[Taxonomy]
-    ) -> dict[Taxonomy, list[list[float]]]:
-        """Per taxonomy, every text's topic probabilities from one matrix product."""
-        if not analyses:
-            return {tax: [] for tax in taxonomies}
-        vectors = torch.cat([a["vectors"] for a in analyses])
-        sizes = [len(a["vectors"]) for a in analyses]
-        result: dict[Taxonomy, list[list[float]]] = {}
-        for taxonomy in taxonomies:
+        self, analyses: list[dict[str, Any]], wanted: dict[Taxonomy, list[int]]
+    ) -> dict[Taxonomy, dict[int, list[float]]]:
+        """Per taxonomy, the topic probabilities of the texts (indices) that use it, from one matrix product."""
+        result: dict[Taxonomy, dict[int, list[float]]] = {}
+        for taxonomy, indices in wanted.items():
             if not len(taxonomy):
-                result[taxonomy] = [[] for _ in analyses]
+                result[taxonomy] = {index: [] for index in indices}
                 continue
-            probabilities = torch.sigmoid(self.network.topics.logits(vectors, self.prototypes(taxonomy)))
+            chosen = [analyses[index] for index in indices]
+            vectors = torch.cat([a["vectors"] for a in chosen])
+            cosine = vectors @ self.prototypes(taxonomy).T
+            probabilities = torch.sigmoid(self.network.topics.logits_of_cosine(cosine))
+            blended = self._blended(taxonomy)
+            if blended and self.description_blend is not None:
+                untrained = torch.cat([a["untrained_vectors"] for a in chosen])
+                plain = untrained @ self.untrained_prototypes(taxonomy)[blended].T
+                probabilities[:, blended] = self.description_blend.probabilities(cosine[:, blended], plain)
             # A long text is about a topic when any of its windows is: the highest window per topic.
-            if len(vectors) != len(analyses):  # some text was read in several windows
+            if len(vectors) != len(chosen):  # some text was read in several windows
+                sizes = [len(a["vectors"]) for a in chosen]
                 probabilities = torch.stack([chunk.max(0).values for chunk in torch.split(probabilities, sizes)])
-            result[taxonomy] = probabilities.tolist()
+            result[taxonomy] = dict(zip(indices, probabilities.tolist(), strict=True))
         return result
 
     def _decide(self, analysis: dict[str, Any], taxonomy: Taxonomy, topic_row: list[float]) -> Classification:
@@ -323,7 +384,14 @@ def _combine(text: str, windows: list[dict[str, Any]]) -> dict[str, Any]:
     """
     if len(windows) == 1:
         only = windows[0]
-        return {**only, "text": text, "vectors": only["vector"].unsqueeze(0), "windows": 1}
+        plain = only.get("untrained")
+        return {
+            **only,
+            "text": text,
+            "vectors": only["vector"].unsqueeze(0),
+            "untrained_vectors": plain.unsqueeze(0) if plain is not None else None,
+            "windows": 1,
+        }
     weights = torch.tensor([float(w["tokens"]) for w in windows])
     weights = weights / weights.sum()
 
@@ -346,6 +414,9 @@ def _combine(text: str, windows: list[dict[str, Any]]) -> dict[str, Any]:
         "complaint": float((complaints * weights).sum()) if positive else float(complaints.max()),
         "switching": max(w["switching"] for w in windows),
         "vectors": torch.stack([w["vector"] for w in windows]),
+        "untrained_vectors": (
+            torch.stack([w["untrained"] for w in windows]) if windows[0].get("untrained") is not None else None
+        ),
         "windows": len(windows),
     }
 
@@ -423,7 +494,36 @@ def _load(config: ClassifiersConfig) -> Classifier:
         flag_rule=config.flag,
         topic_threshold=config.topic_threshold,
         precision=precision,
+        untrained=UntrainedEncoder(location, precision) if config.description_blend else None,
     )
+
+
+class UntrainedEncoder:
+    """The encoder as shipped, without the adapter, loaded on its first use (a taxonomy with a
+    description-only topic): its mean-pooled vectors are the similarity it was trained for."""
+
+    def __init__(self, location: str, precision: str) -> None:
+        self.location = location
+        self.precision = precision
+        self._model: torch.nn.Module | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def vectors(self, input_ids: torch.Tensor, attention: torch.Tensor) -> torch.Tensor:
+        """Unit mean-pooled vectors of a batch of windows."""
+        if self._model is None:
+            _, model, _ = load_encoder(self.location)
+            model.eval()
+            if self.precision == "int8":
+                model = _quantize_int8(model)
+            elif self.precision == "bfloat16":
+                model = model.to(torch.bfloat16)
+            self._model = model
+            logger.info("untrained encoder loaded for description-only topics (%s)", self.precision)
+        states = self._model(input_ids=input_ids, attention_mask=attention).last_hidden_state.float()
+        return torch.nn.functional.normalize(mean_pool(states, attention), dim=-1)
 
 
 def resolve_precision(setting: str) -> str:

@@ -18,10 +18,14 @@ are prepared per batch shape on first use).
   a time, nine encoder passes per mention (on a sample of the texts);
 * long: texts of 500 to 3,000 words (demo mentions joined into e-mail-length
   texts, at most the store's 20,000 characters), read whole in overlapping
-  windows: mentions/s and tokens/s, with a check that every token was read.
+  windows: mentions/s and tokens/s, with a check that every token was read;
+* description-only topics: the classifier in-process with the default topics
+  written as descriptions alone (each such topic also matched by the untrained
+  encoder, a second pass) against the default taxonomy, on the same texts.
 
 Ends with one JSON line: classify_per_s, encoder_per_s, naive_per_s,
-ratio_vs_encoder, ratio_vs_naive, long_per_s, long_tokens_per_s, long_words_mean.
+ratio_vs_encoder, ratio_vs_naive, long_per_s, long_tokens_per_s, long_words_mean,
+description_only_per_s, description_only_ratio.
 """
 
 from __future__ import annotations
@@ -41,7 +45,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import torch
 
 from classifiers.engine import MAX_INPUT_CHARS, WINDOW_OVERLAP, load_classifier
-from classifiers.settings import ClassifiersConfig
+from classifiers.settings import ClassifiersConfig, TopicConfig
+from classifiers.taxonomy import Taxonomy, default_taxonomy
 from cxpulse.cli.main import run as cxpulse
 from cxpulse.config import BrandConfig
 from foundation.mentions import Cursor
@@ -183,6 +188,23 @@ def time_long(texts: list[str], config: ClassifiersConfig) -> tuple[float, float
     return len(texts) / seconds, tokens / seconds
 
 
+def time_description_only(texts: list[str], config: ClassifiersConfig) -> tuple[float, float]:
+    """Mentions/s in-process with the default topics as descriptions alone, and that figure's
+    ratio to the default taxonomy's (interleaved runs, medians of REPEATS, after a warm-up)."""
+    classifier = load_classifier(config)
+    plain = Taxonomy(tuple(TopicConfig(name=t.name, description=t.description) for t in default_taxonomy().topics))
+    for taxonomy in (default_taxonomy(), plain):
+        classifier.classify(texts[:200], taxonomy)
+    runs: dict[Taxonomy, list[float]] = {default_taxonomy(): [], plain: []}
+    for _ in range(REPEATS):
+        for taxonomy in runs:
+            started = time.perf_counter()
+            classifier.classify(texts, taxonomy)
+            runs[taxonomy].append(time.perf_counter() - started)
+    default_s, plain_s = (statistics.median(runs[t]) for t in (default_taxonomy(), plain))
+    return len(texts) / plain_s, default_s / plain_s
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=3000, help="distinct mentions to classify (default 3000)")
@@ -190,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--precision", default="auto", choices=["auto", "float32", "bfloat16", "int8"])
     parser.add_argument("--batch-size", type=int, default=ClassifiersConfig().batch_size)
     parser.add_argument("--long-count", type=int, default=40, help="long texts (500-3,000 words) to classify")
+    parser.add_argument(
+        "--description-count", type=int, default=1000, help="mentions for the description-only topics figure"
+    )
     args = parser.parse_args(argv)
     config = ClassifiersConfig(precision=args.precision, batch_size=args.batch_size)
     texts = demo_texts(args.count)
@@ -219,6 +244,12 @@ def main(argv: list[str] | None = None) -> int:
         f"({len(long)} texts, {long_words:.0f} words on average)",
         flush=True,
     )
+    description_per_s, description_ratio = time_description_only(texts[: args.description_count], config)
+    print(
+        f"description-only topics:  {description_per_s:8.1f} mentions/s in-process, "
+        f"{description_ratio:.3f} of the default taxonomy's ({min(args.description_count, len(texts))} mentions)",
+        flush=True,
+    )
     figures = {
         "classify_per_s": round(classify_per_s, 1),
         "encoder_per_s": round(encoder_per_s, 1),
@@ -228,6 +259,8 @@ def main(argv: list[str] | None = None) -> int:
         "long_per_s": round(long_per_s, 2),
         "long_tokens_per_s": round(long_tokens_per_s, 0),
         "long_words_mean": round(long_words, 0),
+        "description_only_per_s": round(description_per_s, 1),
+        "description_only_ratio": round(description_ratio, 3),
     }
     print(json.dumps(figures))
     return 0

@@ -47,10 +47,11 @@ import torch
 from torch import nn
 
 from classifiers.artifacts import Manifest, write_manifest
-from classifiers.calibration import expected_calibration_error, fit_temperature
+from classifiers.calibration import expected_calibration_error, fit_logistic, fit_temperature
 from classifiers.encoder import encoder_fingerprint, load_encoder, resolve_encoder
 from classifiers.evaluation import char_overlap_f1, macro_f1, macro_recall, micro_f1_multilabel
 from classifiers.heads.evidence import spans_from_token_scores
+from classifiers.heads.topics import UNTRAINED_WEIGHT, DescriptionBlend
 from classifiers.lora import add_lora, lora_state_dict
 from classifiers.network import CxNetwork
 from classifiers.training.annotation.pool import norm_key
@@ -67,7 +68,7 @@ from classifiers.training.data import (
 from foundation.clock import utc_now
 from foundation.labels import GAPS, SENTIMENTS
 
-__all__ = ["TrainSettings", "recalibrate", "train"]
+__all__ = ["TrainSettings", "fit_description_blend", "recalibrate", "train"]
 
 logger = logging.getLogger(__name__)
 
@@ -286,6 +287,10 @@ def _finish(
         calibration=calibration,
     )
     _save(context.network, manifest, settings.out_dir)
+    blend, report = fit_description_blend(settings.out_dir, data["real_dev"])
+    manifest.calibration["description_topics"] = blend
+    manifest.metrics["calibration"].update(report)
+    write_manifest(settings.out_dir, manifest)
     return manifest
 
 
@@ -793,7 +798,12 @@ def recalibrate(
     context.topic_names = [t["name"] for t in context.taxonomy]
     tweets = read_tweeteval(data_dir, "sentiment", "val")
     random.Random(seed).shuffle(tweets)
-    calibration, thresholds, report = _calibrate(context, read_real("dev", real_dir), tweets[:val_sentiment_sample])
+    dev = read_real("dev", real_dir)
+    calibration, thresholds, report = _calibrate(context, dev, tweets[:val_sentiment_sample])
+    calibration["description_topics"], blend_report = fit_description_blend(
+        artifacts, dev, classifier=classifier, threshold=thresholds["topic"]
+    )
+    report.update(blend_report)
     manifest.calibration = calibration
     manifest.topic_threshold = thresholds["topic"]
     manifest.evidence_threshold = thresholds["evidence"]
@@ -801,6 +811,51 @@ def recalibrate(
     write_manifest(artifacts, manifest)
     progress(f"recalibrated {artifacts}: {calibration}; {report}")
     return manifest
+
+
+def fit_description_blend(
+    artifacts: Path,
+    dev: Sequence[RealExample],
+    *,
+    classifier: Any = None,
+    threshold: float | None = None,
+    weight: float = UNTRAINED_WEIGHT,
+) -> tuple[dict[str, float], dict[str, float]]:
+    """How the artifact in ``artifacts`` scores description-only topics: the scale and bias of
+    the blended cosine (``DescriptionBlend``) that fit the real dev split's topics, with the
+    default topics written as descriptions alone (a logistic fit over every text and topic).
+    Returns the blend for ``calibration["description_topics"]`` and dev micro-F1 at the
+    artifact's topic threshold, trained space alone against the blend."""
+    from classifiers.artifacts import read_manifest
+    from classifiers.engine import load_classifier
+    from classifiers.settings import ClassifiersConfig, TopicConfig
+    from classifiers.taxonomy import Taxonomy, default_taxonomy
+
+    if classifier is None:
+        classifier = load_classifier(ClassifiersConfig(artifacts=str(artifacts), precision="float32"), fresh=True)
+    taxonomy = Taxonomy(tuple(TopicConfig(name=t.name, description=t.description) for t in default_taxonomy().topics))
+    cosines = classifier.topic_cosines([x.text for x in dev], taxonomy)
+    gold = torch.tensor([[name in x.topics for name in taxonomy.names] for x in dev], dtype=torch.float32)
+    unit = DescriptionBlend(weight, 1.0, 0.0)
+    blended = torch.stack([unit.similarity(t, u).max(0).values for t, u in cosines])
+    scale, bias = fit_logistic(blended, gold)
+    blend = DescriptionBlend(weight, scale, bias)
+    threshold = read_manifest(artifacts).topic_threshold if threshold is None else threshold
+    with torch.inference_mode():
+        head = classifier.network.topics
+        trained = torch.stack([torch.sigmoid(head.logits_of_cosine(t)).max(0).values for t, _ in cosines])
+        blended_probabilities = torch.stack([blend.probabilities(t, u).max(0).values for t, u in cosines])
+    gold_sets = [set(x.topics) for x in dev]
+
+    def micro(probabilities: torch.Tensor) -> float:
+        predicted = [{taxonomy.names[k] for k, p in enumerate(row) if p >= threshold} for row in probabilities.tolist()]
+        return round(micro_f1_multilabel(gold_sets, predicted), 4)
+
+    report = {
+        "dev_description_topic_micro_f1_trained": micro(trained),
+        "dev_description_topic_micro_f1_blend": micro(blended_probabilities),
+    }
+    return blend.as_calibration(), report
 
 
 def _ece(logits: torch.Tensor, gold: torch.Tensor, temperature: float, binary: bool) -> float:

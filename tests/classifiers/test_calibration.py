@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from classifiers.calibration import expected_calibration_error, fit_temperature
+from classifiers.calibration import expected_calibration_error, fit_logistic, fit_temperature
 
 
 def test_fit_temperature_undoes_an_overconfident_scale() -> None:
@@ -29,3 +29,12 @@ def test_ece_is_zero_when_confidence_matches_accuracy_and_large_when_not() -> No
     assert expected_calibration_error(confidence, correct) == 0.0
     assert expected_calibration_error([0.99] * 400, correct) > 0.2
     assert expected_calibration_error([], []) == 0.0
+
+
+def test_fit_logistic_recovers_the_scale_and_bias_that_made_the_labels() -> None:
+    generator = torch.Generator().manual_seed(5)
+    cosines = torch.rand(3000, 8, generator=generator) * 0.8 - 0.1
+    labels = torch.bernoulli(torch.sigmoid(9.0 * cosines - 4.0), generator=generator)
+    scale, bias = fit_logistic(cosines, labels)
+    assert 8.0 < scale < 10.0
+    assert -4.5 < bias < -3.5

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import torch
 
 from classifiers import Classifier, Taxonomy, load_classifier
 from classifiers.settings import ClassifiersConfig, TopicConfig
+from classifiers.taxonomy import default_taxonomy
 from cxpulse.app.classify import taxonomy_for
 from cxpulse.config import load_config
 from foundation.errors import ClassifierError
@@ -119,6 +121,71 @@ def test_each_text_can_have_its_own_taxonomy(classifier: Classifier) -> None:
     assert set(results[0].topic_scores) == {"battery"}
     assert set(results[1].topic_scores) == {"coffee"}
     assert results[0].topic_scores["battery"] > results[1].topic_scores["coffee"]
+
+
+HOTEL = Taxonomy(
+    (
+        TopicConfig(name="noise", description="noise at night and thin walls"),
+        TopicConfig(name="cleanliness", description="how clean the room and bathroom were"),
+        TopicConfig(
+            name="breakfast",
+            description="the breakfast buffet and morning meal",
+            examples=["the eggs were cold", "coffee ran out early"],
+        ),
+    )
+)
+
+
+def test_description_only_topics_blend_the_untrained_encoder_and_topics_with_examples_do_not(
+    classifier: Classifier,
+) -> None:
+    background = "We stayed four nights for a family wedding and spent the days in the old town. " * 20
+    texts = [
+        "could hear the neighbours' TV until 2am",
+        "hair in the sink and dust under the bed",
+        "scrambled eggs were cold and the coffee ran out at 8",
+        background + "The one real problem: thin walls, and the bar downstairs was loud until 3am every night.",
+    ]
+    results = classifier.classify(texts, HOTEL)
+    assert [max(r.topic_scores, key=r.topic_scores.__getitem__) for r in results] == [
+        "noise",
+        "cleanliness",
+        "breakfast",
+        "noise",
+    ]
+    assert results[3].windows > 1
+    blend = classifier.description_blend
+    assert blend is not None
+    with torch.inference_mode():
+        for result, (trained, untrained) in zip(results, classifier.topic_cosines(texts, HOTEL), strict=True):
+            # the description-only topics: the blend over every window, the highest window kept
+            for column, name in ((0, "noise"), (1, "cleanliness")):
+                expected = blend.probabilities(trained[:, column], untrained[:, column]).max()
+                assert result.topic_scores[name] == pytest.approx(float(expected), abs=1e-3)
+            # the topic with examples: the trained topic space alone
+            expected = torch.sigmoid(classifier.network.topics.logits_of_cosine(trained[:, 2])).max()
+            assert result.topic_scores["breakfast"] == pytest.approx(float(expected), abs=1e-3)
+
+
+def test_only_a_taxonomy_with_a_description_only_topic_costs_a_second_pass(
+    classifier: Classifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    untrained = classifier.untrained
+    assert untrained is not None
+    classifier.untrained_prototypes(HOTEL)  # encoded once per taxonomy, then cached
+    batches: list[int] = []
+    vectors = untrained.vectors
+
+    def counted(input_ids: torch.Tensor, attention: torch.Tensor) -> torch.Tensor:
+        batches.append(len(input_ids))
+        return vectors(input_ids, attention)
+
+    monkeypatch.setattr(untrained, "vectors", counted)
+    text = "the courier left my parcel in the rain"
+    classifier.classify([text])  # the default taxonomy: every topic has examples
+    assert batches == []
+    classifier.classify([text, "a second text of another brand"], [HOTEL, default_taxonomy()])
+    assert sum(batches) == 1  # the hotel mention's one window, not the other brand's
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import torch
 
-__all__ = ["expected_calibration_error", "fit_logistic", "fit_logistic_regression", "fit_temperature"]
+__all__ = ["expected_calibration_error", "fit_logistic", "fit_temperature"]
 
 
 def fit_temperature(logits: torch.Tensor, labels: torch.Tensor, *, binary: bool = False) -> float:
@@ -49,28 +49,6 @@ def fit_logistic(scores: torch.Tensor, labels: torch.Tensor) -> tuple[float, flo
 
         optimizer.step(closure)  # type: ignore[no-untyped-call]
         return float(scale.detach()), float(bias.detach())
-
-
-def fit_logistic_regression(features: torch.Tensor, labels: torch.Tensor, l2: float) -> tuple[list[float], float]:
-    """``(weights, bias)`` of an L2-regularised logistic regression of 0/1 ``labels`` (rows of
-    ``features``): the summed log-loss plus ``l2 / 2 * |weights|^2`` (scikit-learn's ``C`` is
-    ``1 / l2``), minimised with L-BFGS. Works inside ``torch.inference_mode`` too."""
-    with torch.inference_mode(False), torch.enable_grad():
-        x = features.detach().float().clone()
-        y = labels.detach().float().flatten().clone()
-        weights = torch.zeros(x.shape[1], requires_grad=True)
-        bias = torch.zeros((), requires_grad=True)
-        optimizer = torch.optim.LBFGS([weights, bias], max_iter=500, line_search_fn="strong_wolfe")
-
-        def closure() -> torch.Tensor:
-            optimizer.zero_grad()
-            loss = torch.nn.functional.binary_cross_entropy_with_logits(x @ weights + bias, y, reduction="sum")
-            loss = loss + 0.5 * l2 * (weights * weights).sum()
-            loss.backward()  # type: ignore[no-untyped-call]
-            return loss
-
-        optimizer.step(closure)  # type: ignore[no-untyped-call]
-        return [float(w) for w in weights.detach()], float(bias.detach())
 
 
 def expected_calibration_error(confidence: Sequence[float], correct: Sequence[bool], bins: int = 10) -> float:

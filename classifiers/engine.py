@@ -29,7 +29,7 @@ import torch
 
 from classifiers.artifacts import ARTIFACT_FILES, Manifest, artifacts_dir, model_version, read_manifest
 from classifiers.encoder import encoder_fingerprint, load_encoder, resolve_encoder
-from classifiers.flag import ComplaintStack, FlagThresholds, is_flagged
+from classifiers.flag import FlagThresholds, is_flagged
 from classifiers.heads.evidence import spans_from_token_scores
 from classifiers.heads.topics import DescriptionBlend
 from classifiers.lora import merge_lora
@@ -76,7 +76,6 @@ class Classifier:
         self.max_length = max_length
         calibration = manifest.calibration or {}
         self.flag_thresholds = FlagThresholds.resolve(flag_rule, calibration.get("flag", {}))
-        self.complaint_stack = ComplaintStack.from_calibration(calibration)
         self.temperatures: dict[str, float] = dict(calibration.get("temperatures", {}))
         self.gap_offsets = torch.tensor(calibration.get("gap_offsets", [0.0, 0.0, 0.0]), dtype=torch.float32)
         self.sentiment_offsets = torch.tensor(
@@ -222,7 +221,7 @@ class Classifier:
                     "gap": gap[r],
                     "lifecycle": lifecycle[r],
                     "about_brand": float(about_brand[r]),
-                    "complaint": self._complaint(float(complaint[r]), sentiment[r], emotion[r]),
+                    "complaint": float(complaint[r]),
                     "switching": float(switching[r]),
                     "vector": vectors[r],
                     "untrained": plain[plain_at[r]] if plain is not None and r in plain_at else None,
@@ -256,17 +255,6 @@ class Classifier:
         prototypes = self.network.topics.prototypes(vectors, owners, len(taxonomy))
         self._prototypes[taxonomy] = prototypes
         return prototypes
-
-    def _complaint(self, complaint: float, sentiment: torch.Tensor, emotion: torch.Tensor) -> float:
-        """One window's complaint probability: read with its own sentiment and emotion when the
-        artifact has a complaint stack (before the windows are combined, so a long e-mail's calm
-        background does not hide the complaint of its last paragraph)."""
-        if self.complaint_stack is None:
-            return complaint
-        network = self.network
-        return self.complaint_stack.probability(
-            complaint, network.sentiment.scores(sentiment), network.emotion.scores(emotion)
-        )
 
     @torch.inference_mode()
     def untrained_prototypes(self, taxonomy: Taxonomy) -> torch.Tensor:

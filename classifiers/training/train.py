@@ -47,12 +47,7 @@ import torch
 from torch import nn
 
 from classifiers.artifacts import Manifest, write_manifest
-from classifiers.calibration import (
-    expected_calibration_error,
-    fit_logistic,
-    fit_logistic_regression,
-    fit_temperature,
-)
+from classifiers.calibration import expected_calibration_error, fit_logistic, fit_temperature
 from classifiers.encoder import encoder_fingerprint, load_encoder, resolve_encoder
 from classifiers.evaluation import char_overlap_f1, macro_f1, macro_recall, micro_f1_multilabel
 from classifiers.heads.evidence import spans_from_token_scores
@@ -73,7 +68,7 @@ from classifiers.training.data import (
 from foundation.clock import utc_now
 from foundation.labels import GAPS, SENTIMENTS
 
-__all__ = ["TrainSettings", "fit_complaint_stack", "fit_description_blend", "recalibrate", "train"]
+__all__ = ["TrainSettings", "fit_description_blend", "recalibrate", "train"]
 
 logger = logging.getLogger(__name__)
 
@@ -296,7 +291,6 @@ def _finish(
     manifest.calibration["description_topics"] = blend
     manifest.metrics["calibration"].update(report)
     write_manifest(settings.out_dir, manifest)
-    _stack_complaint(settings.out_dir, manifest, data["real_dev"])
     return manifest
 
 
@@ -623,11 +617,10 @@ def _best_flag_rule(
     best = (-1.0, {"about_brand_min": 0.5, "complaint_min": 0.5, "shortfall_min": 0.5})
     for a in (0.3, 0.4, 0.5, 0.6):
         for c in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7):
-            for s in (0.5,):
-                rule = {"about_brand_min": a, "complaint_min": c, "shortfall_min": s}
-                f1 = macro_f1(gold, _flag_predictions(about, complaint, shortfall, rule), 2)
-                if f1 > best[0] + 1e-9:
-                    best = (f1, rule)
+            rule = {"about_brand_min": a, "complaint_min": c, "shortfall_min": 0.5}
+            f1 = macro_f1(gold, _flag_predictions(about, complaint, shortfall, rule), 2)
+            if f1 > best[0] + 1e-9:
+                best = (f1, rule)
     return best
 
 
@@ -826,104 +819,8 @@ def recalibrate(
     manifest.evidence_threshold = thresholds["evidence"]
     manifest.metrics["calibration"] = report
     write_manifest(artifacts, manifest)
-    _stack_complaint(artifacts, manifest, dev)
-    progress(f"recalibrated {artifacts}: {manifest.calibration}; {manifest.metrics['calibration']}")
+    progress(f"recalibrated {artifacts}: {calibration}; {report}")
     return manifest
-
-
-COMPLAINT_STACK_L2 = (1 / 0.03, 1 / 0.1, 1 / 0.3)
-"""The stack's candidate L2 penalties (scikit-learn's C = 0.03, 0.1, 0.3); 5-fold
-cross-validation on the real dev split picks one."""
-
-
-def _stack_complaint(artifacts: Path, manifest: Manifest, dev: Sequence[RealExample]) -> None:
-    """Fit the complaint stack and then the flag thresholds on the artifact as written (its
-    calibration in place), and store both in its manifest."""
-    stack, flag, report = fit_complaint_stack(artifacts, dev)
-    manifest.calibration["complaint_stack"] = stack
-    manifest.calibration["flag"] = flag
-    manifest.metrics["calibration"].update(report)
-    write_manifest(artifacts, manifest)
-
-
-def fit_complaint_stack(
-    artifacts: Path, dev: Sequence[RealExample], penalties: Sequence[float] = COMPLAINT_STACK_L2
-) -> tuple[dict[str, Any], dict[str, float], dict[str, float]]:
-    """The complaint stack (``classifiers.flag.ComplaintStack``) fitted on the real dev split
-    through the product's own classify path (long texts read whole), and the flag thresholds
-    chosen with its complaint probability. Returns the stack and the thresholds for
-    ``calibration`` and the dev figures: flagged macro-F1 with the head's complaint alone and
-    with the stack, each at its own best thresholds, and the same in 5-fold cross-validation
-    (stack and thresholds fitted on four folds, scored on the fifth, on the texts' combined
-    answers), which also picks the L2 penalty. (A shortfall probability of at least 0.5
-    is always the predicted gap, so the thresholds' grid, 0.5 and up, reads it from the label.)"""
-    from classifiers.engine import load_classifier
-    from classifiers.flag import ComplaintStack
-    from classifiers.settings import ClassifiersConfig
-
-    classifier = load_classifier(ClassifiersConfig(artifacts=str(artifacts), precision="float32"), fresh=True)
-    classifier.complaint_stack = None  # this fresh instance reads the complaint head alone
-    results = classifier.classify([x.text for x in dev])
-    features = torch.tensor(
-        [ComplaintStack.features(r.complaint_score, r.sentiment_scores, r.emotion_scores) for r in results]
-    )
-    complaint_gold = torch.tensor([float(x.complaint) for x in dev])
-    gold = [int(x.complaint and x.about_brand) for x in dev]
-    about = [r.about_brand_score for r in results]
-    shortfall = [r.gap_score if r.expectation_gap == "shortfall" else 0.0 for r in results]
-    alone = [r.complaint_score for r in results]
-
-    def stacked(rows: Sequence[int], l2: float | None, score: Sequence[int]) -> list[float]:
-        """Complaint for the rows ``score``: the head's alone (``l2`` None) or a stack fitted on ``rows``."""
-        if l2 is None:
-            return [alone[i] for i in score]
-        weights, bias = fit_logistic_regression(features[list(rows)], complaint_gold[list(rows)], l2)
-        stack = ComplaintStack(tuple(weights), bias)
-        return [
-            stack.probability(results[i].complaint_score, results[i].sentiment_scores, results[i].emotion_scores)
-            for i in score
-        ]
-
-    folds = _folds(gold, 5, seed=0)
-    report: dict[str, float] = {}
-    for name, l2 in (("complaint_alone", None), *((f"complaint_stack_c{1 / l2:g}", l2) for l2 in penalties)):
-        predicted = [0] * len(dev)
-        for held in folds:
-            rest = [i for i in range(len(dev)) if i not in set(held)]
-            rule = _best_flag_rule(
-                [gold[i] for i in rest], [about[i] for i in rest], stacked(rest, l2, rest), [shortfall[i] for i in rest]
-            )[1]
-            flags = _flag_predictions(
-                [about[i] for i in held], stacked(rest, l2, held), [shortfall[i] for i in held], rule
-            )
-            for i, flag in zip(held, flags, strict=True):
-                predicted[i] = flag
-        report[f"dev_cv_flagged_macro_f1_{name}"] = round(macro_f1(gold, predicted, 2), 4)
-    l2 = max(penalties, key=lambda v: report[f"dev_cv_flagged_macro_f1_complaint_stack_c{1 / v:g}"])
-    weights, bias = fit_logistic_regression(features, complaint_gold, l2)
-    stack = ComplaintStack(tuple(weights), bias)
-    # The classifier applies the stack to each window before combining them, so the thresholds
-    # are chosen on its own answers with the stack in place.
-    classifier.complaint_stack = stack
-    final = classifier.classify([x.text for x in dev])
-    best = _best_flag_rule(gold, about, [r.complaint_score for r in final], shortfall)
-    report["dev_flagged_macro_f1_complaint_alone"] = round(_best_flag_rule(gold, about, alone, shortfall)[0], 4)
-    report["dev_flagged_macro_f1_complaint_stack"] = round(best[0], 4)
-    return {**stack.as_calibration(), "c": round(1 / l2, 4)}, best[1], report
-
-
-def _folds(gold: Sequence[int], count: int, seed: int) -> list[list[int]]:
-    """``count`` folds of row indices, each with about the same share of every gold class."""
-    rng = random.Random(seed)
-    folds: list[list[int]] = [[] for _ in range(count)]
-    position = 0
-    for label in sorted(set(gold)):
-        rows = [i for i, g in enumerate(gold) if g == label]
-        rng.shuffle(rows)
-        for row in rows:
-            folds[position % count].append(row)
-            position += 1
-    return [sorted(fold) for fold in folds]
 
 
 def fit_description_blend(

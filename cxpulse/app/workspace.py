@@ -27,6 +27,7 @@ __all__ = [
     "InboxPage",
     "MentionDetail",
     "due_order",
+    "filter_counts",
     "inbox",
     "mention_detail",
     "parse_query",
@@ -116,6 +117,13 @@ def inbox(
         hits, total = store.search_counted(node, filters, limit=limit, offset=offset, order=sort)
         found = {}
     return InboxPage(hits=hits, total=total, offset=offset, limit=limit, counts=found)
+
+
+def filter_counts(store: Store, query: str, filters: SearchFilters) -> dict[str, dict[str | None, int]]:
+    """For each dimension of COUNTED, value -> mentions matching ``query`` and ``filters``
+    (each counted without its own filter). Raises QueryError for a query that does not parse."""
+    _no_nul(query, filters)
+    return store.facet_counts(parse_query(query), filters, COUNTED)
 
 
 def due_order(sla: SlaConfig) -> DueOrder:

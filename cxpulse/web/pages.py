@@ -19,7 +19,7 @@ from cxpulse.app import auth, feedback, overview, saved_searches, triage, users,
 from cxpulse.app.auth import Session
 from cxpulse.app.sla import sla_state
 from cxpulse.app.triage import TriageChange
-from cxpulse.web.params import LIST_PARAMS, from_query
+from cxpulse.web.params import LIST_PARAMS, SearchParams, from_query
 from cxpulse.web.render import templates
 from cxpulse.web.security import (
     LOGIN_CSRF_COOKIE,
@@ -127,18 +127,22 @@ def _agents(state: WorkspaceState) -> list[users.User]:
     return [u for u in users.list_users(state.store) if u.can("agent") and not u.disabled]
 
 
+INLINE_COUNTS = "inline"
+"""``?counts=inline``: the inbox counts per filter value in the page itself (for browsers
+without JavaScript; others fetch them from ``/filters`` once the page shows)."""
+
+
 @router.get("/", response_class=HTMLResponse)
 def inbox(request: Request, session: Session = LoggedIn, state: WorkspaceState = State) -> Response:
-    error = None
-    try:
-        params = from_query(request.query_params)
-    except InputError as exc:
-        error = str(exc)
-        params = from_query(request.query_params.__class__(""))
+    """The results at once; the counts per filter value, which read every match (1.3 s for
+    the default view of a million mentions, against 0.25 s for the page), follow from
+    :func:`filters`."""
+    params, error = _search_params(request)
     try:
         offset = max(int(request.query_params.get("offset", "0") or 0), 0)
     except ValueError:
         offset = 0
+    inline = request.query_params.get("counts") == INLINE_COUNTS
     page = None
     try:
         page = workspace.inbox(
@@ -149,33 +153,74 @@ def inbox(request: Request, session: Session = LoggedIn, state: WorkspaceState =
             sla=state.sla,
             limit=PAGE_SIZE,
             offset=offset,
-            counts=workspace.COUNTED,
+            counts=workspace.COUNTED if inline else (),
         )
     except (QueryError, InputError) as exc:
         error = f"The search could not be read: {exc}"
     kept = [(k, v) for k, v in request.query_params.multi_items() if k != "offset"]
     if "f" not in request.query_params:
         kept = [("f", "1"), ("flagged", "yes"), *[("status", s) for s in workspace.OPEN_STATUSES], *kept]
+    query = request.url.query
+    counted = page is not None and inline
     return render(
         request,
         "inbox.html",
         {
+            **_filters_context(request, session, state, params, page.counts if counted and page else None),
             "session": session,
-            "params": params,
             "page": page,
             "error": error,
             "offset": offset,
             "page_size": PAGE_SIZE,
             "base_query": urlencode(kept),
             "list_params": LIST_PARAMS,
-            "agents": _agents(state),
             "saved": saved_searches.list_searches(state.store, session.user),
             "orders": workspace.ORDERS,
             "order_labels": ORDER_LABELS,
-            "raw": request.query_params,
-            "return_to": str(request.url.path) + ("?" + request.url.query if request.url.query else ""),
+            "return_to": str(request.url.path) + ("?" + query if query else ""),
+            "counts_url": None if counted or page is None else "/filters" + ("?" + query if query else ""),
+            "inline_counts_url": "/?" + urlencode([*request.query_params.multi_items(), ("counts", INLINE_COUNTS)]),
         },
     )
+
+
+@router.get("/filters", response_class=HTMLResponse)
+def filters(request: Request, session: Session = LoggedIn, state: WorkspaceState = State) -> Response:
+    """The inbox's filters for the same query string, each value with its count of matches:
+    the fragment that app.js puts in place of the inbox's uncounted filters."""
+    params, _ = _search_params(request)
+    counts: dict[str, dict[str | None, int]] | None
+    try:
+        counts = workspace.filter_counts(state.store, params.q, params.filters(state.model_version))
+    except (QueryError, InputError):
+        counts = None  # the inbox page says what is wrong with the search
+    return render(request, "_filters.html", {**_filters_context(request, session, state, params, counts)})
+
+
+def _search_params(request: Request) -> tuple[SearchParams, str | None]:
+    """The inbox's search from the query string, or the default view and the reason it is unreadable."""
+    try:
+        return from_query(request.query_params), None
+    except InputError as exc:
+        return from_query(request.query_params.__class__("")), str(exc)
+
+
+def _filters_context(
+    request: Request,
+    session: Session,
+    state: WorkspaceState,
+    params: SearchParams,
+    counts: dict[str, dict[str | None, int]] | None,
+) -> dict[str, Any]:
+    """What ``_filters.html`` reads; ``count_of(name)`` is None while the counts are not known."""
+    return {
+        "session": session,
+        "params": params,
+        "agents": _agents(state),
+        "raw": request.query_params,
+        "count_of": lambda name: None if counts is None else counts.get(name, {}),
+        "counts_url": None,
+    }
 
 
 def _local(path: str) -> str:

@@ -82,12 +82,18 @@ def test_an_agent_works_a_complaint_in_the_browser(
             page.get_by_label("Password").fill(PASSWORD)
             page.get_by_role("button", name="Log in").click()
             expect(page.locator("#total")).to_have_text("3")
+            # the counts per filter value arrive after the list (app.js fetches /filters)
+            filters = page.locator("aside#filters")
+            expect(filters).to_have_attribute("data-counted", "true")
+            expect(page.locator("#counting")).to_have_count(0)
+            expect(filters.get_by_role("combobox", name="Flagged")).to_contain_text("flagged (3)")
 
             page.locator("#q").fill("refund")
             page.locator("#search-button").click()
             row = page.locator(f'tr.hit[data-id="{refund}"]')
             expect(row).to_be_visible()
             expect(row.locator("mark").first).to_have_text("refund")
+            expect(filters).to_have_attribute("data-counted", "true")
             page.screenshot(path=str(artifacts / "inbox.png"), full_page=True)
 
             row.locator("a.open").click()

@@ -36,7 +36,14 @@ def test_the_inbox_shows_open_flagged_work_newest_first_with_counts(login: Login
     assert order == sorted(order)
     assert f'data-id="{seeded.ids["praise"]}"' not in page  # not flagged
     assert '<strong id="total">3</strong>' in page
-    assert 'value="negative" checked' not in page and 'negative <span class="count">3</span>' in page
+    # the list shows at once; the counts per filter value follow from /filters (app.js swaps them in)
+    assert 'class="count"' not in page and 'data-counts-url="/filters"' in page
+    filters = client.get("/filters").text
+    assert 'value="negative" checked' not in filters and 'negative <span class="count">3</span>' in filters
+    assert "<html" not in filters and 'name="flagged"' in filters
+    # without JavaScript, the page's own link counts them in place
+    inline = client.get("/", params={"counts": "inline"}).text
+    assert 'negative <span class="count">3</span>' in inline and "data-counts-url" not in inline
 
 
 def test_searching_and_filtering(login: Login, seeded: Seeded) -> None:
@@ -51,7 +58,8 @@ def test_searching_and_filtering(login: Login, seeded: Seeded) -> None:
     assert "is not a date" in page
     page = client.get("/", params={"f": "1", "lifecycle": "support"}).text
     assert '<strong id="total">1</strong>' in page and f'data-id="{seeded.ids["refund"]}"' in page
-    assert "Lifecycle stage" in page and "before_purchase" in page  # the facet counts the other stages too
+    counted = client.get("/filters", params={"f": "1", "lifecycle": "support"}).text
+    assert "Lifecycle stage" in counted and "before_purchase" in counted  # the facet counts the other stages too
     detail = client.get(f"/mentions/{seeded.ids['refund']}").text
     assert "Lifecycle stage" in detail and "support" in detail and "About a brand" in detail
 
@@ -65,10 +73,12 @@ def test_filtering_by_about_the_brand_and_switching_threats(login: Login, seeded
     client, _ = login("vera")
     page = client.get("/", params={"f": "1", "switching": "yes"}).text
     assert '<strong id="total">1</strong>' in page and f'data-id="{seeded.ids["delay"]}"' in page
-    assert "threatens to switch (1)" in page and "no threat (4)" in page
+    counted = client.get("/filters", params={"f": "1", "switching": "yes"}).text
+    assert "threatens to switch (1)" in counted and "no threat (4)" in counted
     page = client.get("/", params={"f": "1", "about_brand": "no"}).text
     assert '<strong id="total">1</strong>' in page and f'data-id="{seeded.ids["praise"]}"' in page
-    assert "about the brand (4)" in page and "general chatter (1)" in page
+    counted = client.get("/filters", params={"f": "1", "about_brand": "no"}).text
+    assert "about the brand (4)" in counted and "general chatter (1)" in counted
     page = client.get("/", params={"f": "1", "about_brand": "yes", "switching": "no"}).text
     assert '<strong id="total">3</strong>' in page
 

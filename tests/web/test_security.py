@@ -125,6 +125,8 @@ def test_hostile_mention_text_is_inert_in_inbox_detail_and_api(login: Login, see
     _no_live_markup(searched.text)
     inbox = client.get("/")  # a listing shows the text itself
     _no_live_markup(inbox.text)
+    for params in ({}, {"f": "1", "q": "refund"}):  # the filters' values (brands, tags …) come from mentions too
+        _no_live_markup(client.get("/filters", params=params).text)
     assert "&lt;script&gt;" in inbox.text and "⟨U+202E⟩" in inbox.text
     detail = client.get(f"/mentions/{hostile}")
     _no_live_markup(detail.text)
@@ -149,6 +151,7 @@ def test_search_syntax_never_breaks_the_page_or_the_api(login: Login, token_for,
     page = client.get("/", params={"f": "1", "q": query})
     assert page.status_code == 200
     assert 'id="total"' in page.text or "could not be read" in page.text or "NUL" in page.text
+    assert client.get("/filters", params={"f": "1", "q": query}).status_code == 200  # the page says what is wrong
     api = client.get("/api/v1/mentions", params={"q": query}, headers=token_for("vera"))
     assert api.status_code in (200, 400)
     if api.status_code == 400:

@@ -74,3 +74,27 @@ def test_counts_are_what_the_search_itself_finds(store: Store, query: str, filte
         cleared = dataclasses.replace(filters, **{dimension.field: None if dimension.yes_no else ()})
         tally = Counter(v for hit in store.search(node, cleared, limit=10_000) for v in _values(hit, name))
         assert counts[name] == dict(tally), name
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        SearchFilters(flagged=True, statuses=("open", "in_progress", "waiting_on_customer"), model_version=MODEL),
+        SearchFilters(flagged=True, model_version=MODEL),  # labels alone: counted from classifications
+        SearchFilters(statuses=("open",)),  # triage alone: counted from the triage items
+        SearchFilters(assignees=("",), priorities=("high", "normal")),
+        SearchFilters(sentiments=("negative",), statuses=("open",)),  # no model version: through mentions
+        SearchFilters(flagged=True, statuses=("open",), model_version=MODEL, include_duplicates=False),
+        SearchFilters(flagged=True, brands=("Acme",), model_version=MODEL),
+        SearchFilters(flagged=False, model_version="older-model"),
+    ],
+)
+def test_a_count_without_a_query_is_the_number_of_mentions_the_search_lists(
+    store: Store, filters: SearchFilters
+) -> None:
+    ids = seed(store).ids
+    older = dataclasses.replace(MENTIONS["beta"][4], model_version="older-model", flagged=False)
+    store.save_classifications([(ids["beta"], older)])  # a second model's labels: one mention, not two
+    listed = store.search(None, filters, limit=10_000)
+    assert store.count(None, filters) == len(listed) == len({hit.id for hit in listed})
+    assert store.search_counted(None, filters, limit=2)[1] == len(listed)

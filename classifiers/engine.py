@@ -474,10 +474,7 @@ def _load(config: ClassifiersConfig) -> Classifier:
         raise ClassifierError(f"{folder}/heads.safetensors does not fit this version of cxpulse; retrain the heads")
     network.eval()
     precision = resolve_precision(config.precision)
-    if precision == "int8":
-        network.encoder = _quantize_int8(network.encoder)
-    elif precision == "bfloat16":
-        network.encoder = network.encoder.to(torch.bfloat16)
+    network.encoder = _at_precision(network.encoder, precision)
     logger.info(
         "classifier %s loaded (encoder %s, %d adapted layers, %s)",
         manifest.model_version,
@@ -507,20 +504,11 @@ class UntrainedEncoder:
         self.precision = precision
         self._model: torch.nn.Module | None = None
 
-    @property
-    def loaded(self) -> bool:
-        return self._model is not None
-
     def vectors(self, input_ids: torch.Tensor, attention: torch.Tensor) -> torch.Tensor:
         """Unit mean-pooled vectors of a batch of windows."""
         if self._model is None:
             _, model, _ = load_encoder(self.location)
-            model.eval()
-            if self.precision == "int8":
-                model = _quantize_int8(model)
-            elif self.precision == "bfloat16":
-                model = model.to(torch.bfloat16)
-            self._model = model
+            self._model = _at_precision(model.eval(), self.precision)
             logger.info("untrained encoder loaded for description-only topics (%s)", self.precision)
         states = self._model(input_ids=input_ids, attention_mask=attention).last_hidden_state.float()
         return torch.nn.functional.normalize(mean_pool(states, attention), dim=-1)
@@ -545,6 +533,15 @@ def _cpu_has_native_bf16() -> bool:
     except OSError:
         return False
     return False
+
+
+def _at_precision(encoder: torch.nn.Module, precision: str) -> torch.nn.Module:
+    """``encoder`` in the number format ``precision`` (resolved: float32, bfloat16 or int8)."""
+    if precision == "int8":
+        return _quantize_int8(encoder)
+    if precision == "bfloat16":
+        return encoder.to(torch.bfloat16)
+    return encoder
 
 
 def _quantize_int8(module: torch.nn.Module) -> torch.nn.Module:

@@ -167,7 +167,6 @@ def inbox(request: Request, session: Session = LoggedIn, state: WorkspaceState =
         "inbox.html",
         {
             **_filters_context(request, session, state, params, page.counts if counted and page else None),
-            "session": session,
             "page": page,
             "error": error,
             "offset": offset,
